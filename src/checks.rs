@@ -1,0 +1,372 @@
+//! The ordered checks behind both `verify` and `explain`. One pipeline, two sinks: `verify`
+//! stops at the first failure and never formats a pass reason; `explain` records every
+//! check and carries on past failures.
+
+use crate::algorithm::{truncate, Algorithm};
+use crate::claims::Claims;
+use crate::compact::{self, Segments, Token};
+use crate::error::{Error, ErrorKind};
+use crate::header::Header;
+use crate::keyset::{Key, KeySet};
+use crate::kind::TokenKind;
+use crate::options::VerifyOptions;
+use crate::time_fmt::{iso8601, relative};
+
+/// Check identifiers, in the order they run.
+pub mod id {
+    pub const STRUCTURE: &str = "structure";
+    pub const HEADER: &str = "header";
+    pub const PAYLOAD: &str = "payload";
+    pub const CRIT: &str = "crit";
+    pub const ALGORITHM: &str = "algorithm";
+    pub const KEY: &str = "key";
+    pub const SIGNATURE: &str = "signature";
+    pub const EXP: &str = "exp";
+    pub const NBF: &str = "nbf";
+    pub const IAT: &str = "iat";
+    pub const MAX_AGE: &str = "max_age";
+    pub const ISS: &str = "iss";
+    pub const AUD: &str = "aud";
+    pub const AZP: &str = "azp";
+    pub const KIND: &str = "kind";
+    pub const REQUIRED: &str = "required";
+}
+
+const AFTER_STRUCTURE: [&str; 6] = [id::HEADER, id::PAYLOAD, id::CRIT, id::ALGORITHM, id::KEY, id::SIGNATURE];
+const CLAIM_CHECKS: [&str; 9] =
+    [id::EXP, id::NBF, id::IAT, id::MAX_AGE, id::ISS, id::AUD, id::AZP, id::KIND, id::REQUIRED];
+
+pub(crate) trait Sink {
+    fn pass(&mut self, id: &'static str, reason: impl FnOnce() -> String);
+    fn skip(&mut self, id: &'static str, reason: impl FnOnce() -> String);
+    /// Record a failure; `false` stops the pipeline.
+    fn fail(&mut self, id: &'static str, err: Error) -> bool;
+}
+
+pub(crate) struct Inputs<'a> {
+    pub token: &'a str,
+    pub keys: Option<&'a KeySet>,
+    pub opts: &'a VerifyOptions,
+    pub now: i64,
+}
+
+/// What the pipeline decoded, whatever the checks said.
+#[derive(Default)]
+pub(crate) struct Decoded {
+    pub header: Option<Header>,
+    pub claims: Option<Claims>,
+    pub signature_ok: bool,
+}
+
+macro_rules! check {
+    ($sink:expr, $id:expr, $result:expr, $pass:expr) => {
+        match $result {
+            Ok(v) => {
+                $sink.pass($id, || $pass(&v));
+                Some(v)
+            }
+            Err(e) => {
+                if !$sink.fail($id, e) {
+                    return Decoded::default();
+                }
+                None
+            }
+        }
+    };
+}
+
+pub(crate) fn run<S: Sink>(input: &Inputs<'_>, sink: &mut S) -> Decoded {
+    let structure = compact::split(input.token)
+        .and_then(|seg| compact::decode_signature(&seg).map(|sig| (seg, sig)));
+    let Some((seg, sig)) = check!(sink, id::STRUCTURE, structure, |_: &(Segments<'_>, Vec<u8>)| {
+        "three base64url segments".to_string()
+    }) else {
+        for c in AFTER_STRUCTURE.into_iter().chain(CLAIM_CHECKS) {
+            sink.skip(c, || "the token could not be split into a header, payload and signature".into());
+        }
+        return Decoded::default();
+    };
+
+    let header = check!(sink, id::HEADER, compact::decode_header(&seg), |h: &Header| describe_header(h));
+    let claims = check!(sink, id::PAYLOAD, compact::decode_claims(&seg), |c: &Claims| {
+        format!("a JSON object with {} claims", c.raw().len())
+    });
+
+    let signature_ok = match &header {
+        Some(h) => match signature_checks(input, sink, h, &seg, &sig) {
+            Some(ok) => ok,
+            None => return Decoded::default(),
+        },
+        None => {
+            for c in [id::CRIT, id::ALGORITHM, id::KEY, id::SIGNATURE] {
+                sink.skip(c, || "the header could not be decoded".into());
+            }
+            false
+        }
+    };
+
+    match &claims {
+        Some(c) => {
+            if !claim_checks(input, sink, header.as_ref(), c) {
+                return Decoded::default();
+            }
+        }
+        None => {
+            for c in CLAIM_CHECKS {
+                sink.skip(c, || "the payload could not be decoded".into());
+            }
+        }
+    }
+    Decoded { header, claims, signature_ok }
+}
+
+fn describe_header(h: &Header) -> String {
+    let mut out = format!("alg {}", truncate(h.alg(), 16));
+    if let Some(kid) = h.kid() {
+        out.push_str(&format!(", kid \"{}\"", truncate(kid, 40)));
+    }
+    if let Some(typ) = h.typ() {
+        out.push_str(&format!(", typ \"{}\"", truncate(typ, 20)));
+    }
+    let untrusted = h.untrusted_key_members();
+    if !untrusted.is_empty() {
+        out.push_str(&format!("; {} present and ignored (keys come only from the key set)", untrusted.join(", ")));
+    }
+    out
+}
+
+/// crit, algorithm, key and signature. `None` means the sink asked to stop; otherwise
+/// whether the signature verified.
+fn signature_checks<S: Sink>(
+    input: &Inputs<'_>,
+    sink: &mut S,
+    header: &Header,
+    seg: &Segments<'_>,
+    sig: &[u8],
+) -> Option<bool> {
+    macro_rules! step {
+        ($id:expr, $result:expr, $pass:expr) => {
+            match $result {
+                Ok(v) => {
+                    sink.pass($id, || $pass(&v));
+                    Some(v)
+                }
+                Err(e) => {
+                    if !sink.fail($id, e) {
+                        return None;
+                    }
+                    None
+                }
+            }
+        };
+    }
+    step!(id::CRIT, header.check_extensions(), |_: &()| "no critical extensions".to_string());
+    let Some(alg) = step!(id::ALGORITHM, choose_alg(input, header), |a: &Algorithm| {
+        format!("{a} is supported and allowed")
+    }) else {
+        sink.skip(id::KEY, || "no usable algorithm".into());
+        sink.skip(id::SIGNATURE, || "no usable algorithm".into());
+        return Some(false);
+    };
+    let Some(keys) = input.keys else {
+        sink.skip(id::KEY, || "no key set given".into());
+        sink.skip(id::SIGNATURE, || "no key set given".into());
+        return Some(false);
+    };
+    let Some(candidates) = step!(id::KEY, keys.select(alg, header.kid()), |c: &Vec<&Key>| {
+        let names: Vec<String> = c.iter().map(|k| k.describe()).collect();
+        format!("{} matching key(s): {}", c.len(), names.join("; "))
+    }) else {
+        sink.skip(id::SIGNATURE, || "no matching key".into());
+        return Some(false);
+    };
+    let verified = verify_signature(alg, &candidates, seg.signing_input.as_bytes(), sig);
+    Some(step!(id::SIGNATURE, verified, |k: &String| format!("verified with {alg} and key {k}")).is_some())
+}
+
+fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
+    let alg: Algorithm = header.alg().parse()?;
+    let allowed = match (&input.opts.algorithms, input.keys) {
+        (Some(list), _) => list.contains(&alg),
+        (None, Some(keys)) => keys.algorithms().contains(&alg),
+        (None, None) => true,
+    };
+    if !allowed {
+        let source = if input.opts.algorithms.is_some() { "the algorithms option" } else { "the key set" };
+        return Err(Error::new(ErrorKind::AlgNotAllowed, format!("{alg} is not allowed by {source}")).with_claim("alg"));
+    }
+    Ok(alg)
+}
+
+#[cfg(feature = "signature")]
+fn verify_signature(alg: Algorithm, candidates: &[&Key], message: &[u8], sig: &[u8]) -> Result<String, Error> {
+    candidates
+        .iter()
+        .find(|k| k.verify(alg, message, sig))
+        .map(|k| k.describe())
+        .ok_or_else(|| {
+            Error::new(ErrorKind::SignatureInvalid, format!("the {alg} signature does not verify with the matching key(s)"))
+        })
+}
+
+#[cfg(not(feature = "signature"))]
+fn verify_signature(_: Algorithm, _: &[&Key], _: &[u8], _: &[u8]) -> Result<String, Error> {
+    Err(Error::new(ErrorKind::UnsupportedAlg, "this build of tokenward has no signature support"))
+}
+
+/// Time, issuer, audience, azp, kind and required-claim checks. `false` means stop.
+fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Header>, c: &Claims) -> bool {
+    let (opts, now) = (input.opts, input.now);
+    let tol = i64::try_from(opts.clock_tolerance).unwrap_or(i64::MAX / 4);
+    macro_rules! fail {
+        ($id:expr, $err:expr) => {
+            if !sink.fail($id, $err) {
+                return false;
+            }
+        };
+    }
+    macro_rules! missing {
+        ($claim:expr, $why:expr) => {
+            Error::new(ErrorKind::MissingClaim, format!("claim {} is required{}", $claim, $why)).with_claim($claim)
+        };
+    }
+
+    match c.exp() {
+        None => fail!(id::EXP, missing!("exp", "")),
+        Some(exp) if exp <= now - tol => fail!(
+            id::EXP,
+            Error::new(ErrorKind::Expired, format!("expired at {} ({}; tolerance {tol}s)", iso8601(exp), relative(exp, now)))
+                .with_claim("exp")
+        ),
+        Some(exp) => sink.pass(id::EXP, || format!("expires at {} ({})", iso8601(exp), relative(exp, now))),
+    }
+    match c.nbf() {
+        None => sink.skip(id::NBF, || "no nbf claim".into()),
+        Some(nbf) if nbf > now + tol => fail!(
+            id::NBF,
+            Error::new(ErrorKind::NotYetValid, format!("not valid before {} ({})", iso8601(nbf), relative(nbf, now)))
+                .with_claim("nbf")
+        ),
+        Some(nbf) => sink.pass(id::NBF, || format!("valid since {} ({})", iso8601(nbf), relative(nbf, now))),
+    }
+    match c.iat() {
+        None => sink.skip(id::IAT, || "no iat claim".into()),
+        Some(iat) if iat > now + tol => fail!(
+            id::IAT,
+            Error::new(ErrorKind::IssuedInFuture, format!("issued in the future at {} ({})", iso8601(iat), relative(iat, now)))
+                .with_claim("iat")
+        ),
+        Some(iat) => sink.pass(id::IAT, || format!("issued at {} ({})", iso8601(iat), relative(iat, now))),
+    }
+    match (opts.max_age, c.iat()) {
+        (None, _) => sink.skip(id::MAX_AGE, || "no maxAge option".into()),
+        (Some(_), None) => fail!(id::MAX_AGE, missing!("iat", " by the maxAge option")),
+        (Some(max), Some(iat)) => {
+            let max = i64::try_from(max).unwrap_or(i64::MAX / 4);
+            let age = now - iat;
+            if age - max > tol {
+                fail!(
+                    id::MAX_AGE,
+                    Error::new(ErrorKind::TooOld, format!("issued {}s ago, more than maxAge {max}s", age)).with_claim("iat")
+                );
+            } else {
+                sink.pass(id::MAX_AGE, || format!("age {age}s within maxAge {max}s"));
+            }
+        }
+    }
+
+    if opts.issuer.is_empty() {
+        sink.skip(id::ISS, || match c.iss() {
+            Some(iss) => format!("no issuer option (token iss \"{}\")", truncate(iss, 80)),
+            None => "no issuer option".into(),
+        });
+    } else {
+        match c.iss() {
+            None => fail!(id::ISS, missing!("iss", " by the issuer option")),
+            Some(iss) if opts.issuer.iter().any(|i| i == iss) => sink.pass(id::ISS, || format!("iss \"{iss}\" is expected")),
+            Some(iss) => fail!(
+                id::ISS,
+                Error::new(ErrorKind::IssuerMismatch, format!("iss \"{}\" is not an expected issuer", truncate(iss, 80)))
+                    .with_claim("iss")
+            ),
+        }
+    }
+
+    let aud = c.aud();
+    if opts.audience.is_empty() {
+        sink.skip(id::AUD, || format!("no audience option (token aud {aud:?})"));
+    } else if aud.is_empty() {
+        fail!(id::AUD, missing!("aud", " by the audience option"));
+    } else if let Some(hit) = aud.iter().find(|a| opts.audience.iter().any(|x| x == *a)) {
+        sink.pass(id::AUD, || format!("aud contains \"{hit}\""));
+    } else {
+        fail!(
+            id::AUD,
+            Error::new(ErrorKind::AudienceMismatch, format!("aud {:?} contains no expected audience", truncate(&aud.join(" "), 120)))
+                .with_claim("aud")
+        );
+    }
+
+    match (&opts.azp, c.azp()) {
+        (None, _) => sink.skip(id::AZP, || "no azp option".into()),
+        (Some(_), None) => fail!(id::AZP, missing!("azp", " by the azp option")),
+        (Some(want), Some(azp)) if want == azp => sink.pass(id::AZP, || format!("azp \"{azp}\" is expected")),
+        (Some(_), Some(azp)) => fail!(
+            id::AZP,
+            Error::new(ErrorKind::AzpMismatch, format!("azp \"{}\" is not the expected client", truncate(azp, 80))).with_claim("azp")
+        ),
+    }
+
+    let kind = TokenKind::classify(header.and_then(Header::typ), c.typ());
+    match opts.kind {
+        Some(want) if want == kind => sink.pass(id::KIND, || format!("{kind} token, as required")),
+        Some(want) => fail!(
+            id::KIND,
+            Error::new(ErrorKind::WrongKind, format!("expected a {want} token, this is {}", describe_kind(kind))).with_claim("typ")
+        ),
+        None if matches!(kind, TokenKind::Refresh | TokenKind::Offline) => fail!(
+            id::KIND,
+            Error::new(
+                ErrorKind::WrongKind,
+                format!("a {kind} token is a credential for the token endpoint; set kind to accept it"),
+            )
+            .with_claim("typ")
+        ),
+        None => sink.pass(id::KIND, || format!("{} (no kind required)", describe_kind(kind))),
+    }
+
+    if opts.required_claims.is_empty() {
+        sink.skip(id::REQUIRED, || "no requiredClaims option".into());
+    } else {
+        match opts.required_claims.iter().find(|name| !c.contains(name)) {
+            Some(name) => fail!(id::REQUIRED, missing!(name.as_str(), " by the requiredClaims option")),
+            None => sink.pass(id::REQUIRED, || format!("present: {}", opts.required_claims.join(", "))),
+        }
+    }
+    true
+}
+
+fn describe_kind(kind: TokenKind) -> String {
+    match kind {
+        TokenKind::Unknown => "a token of unknown kind".into(),
+        k => format!("a {k} token"),
+    }
+}
+
+/// `verify`'s sink: remembers the first failure and stops.
+#[derive(Default)]
+pub(crate) struct FirstFailure(pub Option<Error>);
+
+impl Sink for FirstFailure {
+    fn pass(&mut self, _: &'static str, _: impl FnOnce() -> String) {}
+    fn skip(&mut self, _: &'static str, _: impl FnOnce() -> String) {}
+    fn fail(&mut self, _: &'static str, err: Error) -> bool {
+        self.0 = Some(err);
+        false
+    }
+}
+
+/// Build a `Token` from what the pipeline decoded (both parts present).
+pub(crate) fn token_of(d: Decoded) -> Option<Token> {
+    Some(Token::new(d.header?, d.claims?))
+}

@@ -1,0 +1,144 @@
+//! JWS compact serialization (RFC 7515 7.1): exactly three base64url segments. A JWE (five
+//! segments) or a bare payload is refused as a shape error before any decoding.
+
+use crate::b64;
+use crate::claims::Claims;
+use crate::error::{Error, Result};
+use crate::header::Header;
+use crate::json;
+use crate::kind::TokenKind;
+use crate::limits::MAX_TOKEN_BYTES;
+
+/// The three segments of a compact JWS, borrowed from the input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segments<'a> {
+    /// `header.payload`, the bytes the signature covers.
+    pub signing_input: &'a str,
+    pub header: &'a str,
+    pub payload: &'a str,
+    pub signature: &'a str,
+}
+
+pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(Error::malformed(format!(
+            "token is {} bytes, more than the {MAX_TOKEN_BYTES} accepted",
+            token.len()
+        )));
+    }
+    let dots = token.bytes().filter(|&b| b == b'.').count();
+    if dots != 2 {
+        let what = if dots == 4 { " (a JWE? encrypted tokens are not supported)" } else { "" };
+        return Err(Error::malformed(format!(
+            "a compact JWS has exactly 3 segments, this has {}{what}",
+            dots + 1
+        )));
+    }
+    let mut it = token.splitn(3, '.');
+    let (header, payload, signature) = match (it.next(), it.next(), it.next()) {
+        (Some(h), Some(p), Some(s)) => (h, p, s),
+        _ => return Err(Error::malformed("token is not three segments")),
+    };
+    if header.is_empty() || payload.is_empty() {
+        return Err(Error::malformed("token has an empty header or payload segment"));
+    }
+    let signing_input = &token[..header.len() + 1 + payload.len()];
+    Ok(Segments { signing_input, header, payload, signature })
+}
+
+pub(crate) fn decode_header(seg: &Segments<'_>) -> Result<Header> {
+    let bytes = b64::decode("header", seg.header)?;
+    Header::from_map(json::parse_object("header", &bytes)?)
+}
+
+pub(crate) fn decode_claims(seg: &Segments<'_>) -> Result<Claims> {
+    let bytes = b64::decode("payload", seg.payload)?;
+    Claims::from_map(json::parse_object("payload", &bytes)?)
+}
+
+pub(crate) fn decode_signature(seg: &Segments<'_>) -> Result<Vec<u8>> {
+    b64::decode("signature", seg.signature)
+}
+
+/// A decoded (not verified) token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    header: Header,
+    claims: Claims,
+    kind: TokenKind,
+}
+
+impl Token {
+    pub(crate) fn new(header: Header, claims: Claims) -> Self {
+        let kind = TokenKind::classify(header.typ(), claims.typ());
+        Self { header, claims, kind }
+    }
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+    pub fn claims(&self) -> &Claims {
+        &self.claims
+    }
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+    pub fn into_parts(self) -> (Header, Claims, TokenKind) {
+        (self.header, self.claims, self.kind)
+    }
+}
+
+/// Decode a compact JWT without verifying anything. Use it to read a token you cannot
+/// verify (a Keycloak refresh token) or to show one; never to authorize.
+pub fn decode(token: &str) -> Result<Token> {
+    let seg = split(token)?;
+    let header = decode_header(&seg)?;
+    let claims = decode_claims(&seg)?;
+    decode_signature(&seg)?;
+    Ok(Token::new(header, claims))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(s: &str) -> String {
+        b64::encode(s.as_bytes())
+    }
+
+    fn token(h: &str, p: &str) -> String {
+        format!("{}.{}.{}", enc(h), enc(p), enc("sig"))
+    }
+
+    #[test]
+    fn decodes_a_keycloak_access_token() {
+        let t = decode(&token(
+            r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#,
+            r#"{"typ":"Bearer","sub":"u1","aud":"account"}"#,
+        ))
+        .unwrap();
+        assert_eq!(t.kind(), TokenKind::Access);
+        assert_eq!(t.header().kid(), Some("k1"));
+        assert_eq!(t.claims().aud(), vec!["account"]);
+    }
+
+    #[test]
+    fn segment_count_is_exact() {
+        let good = token(r#"{"alg":"RS256"}"#, "{}");
+        assert!(decode(&good).is_ok());
+        for bad in [
+            good.splitn(3, '.').take(2).collect::<Vec<_>>().join("."),
+            format!("{good}.x.y"),
+            format!("{good}."),
+        ] {
+            let err = decode(&bad).unwrap_err();
+            assert_eq!(err.code(), "malformed");
+            assert!(err.message().contains("segments"), "{}", err.message());
+        }
+    }
+
+    #[test]
+    fn oversized_tokens_are_refused_before_decoding() {
+        let big = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert!(decode(&big).unwrap_err().message().contains("bytes"));
+    }
+}

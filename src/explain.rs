@@ -1,0 +1,96 @@
+//! `explain`: every check with its outcome and reason, never stopping at the first failure.
+//! This is what the inspector shows and what a log line should carry.
+
+use crate::checks::{self, Inputs, Sink};
+use crate::claims::Claims;
+use crate::error::Error;
+use crate::header::Header;
+use crate::keyset::KeySet;
+use crate::kind::TokenKind;
+use crate::options::VerifyOptions;
+use crate::verify::validate_options;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Fail,
+    Skipped,
+}
+
+impl Status {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub id: &'static str,
+    pub status: Status,
+    /// The error code of a failed check.
+    pub code: Option<&'static str>,
+    /// The claim or header member a failure is about.
+    pub claim: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// True exactly when `verify` would accept the token with the same inputs.
+    pub ok: bool,
+    pub header: Option<Header>,
+    pub claims: Option<Claims>,
+    pub kind: Option<TokenKind>,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.status == Status::Fail)
+    }
+}
+
+/// Run every check. `keys` may be absent (signature checks are then skipped and `ok` is
+/// false). Invalid options are reported as one failed `options` check.
+pub fn explain(token: &str, keys: Option<&KeySet>, opts: &VerifyOptions, now: i64) -> Report {
+    let mut sink = Recorder::default();
+    if let Err(e) = validate_options(opts) {
+        sink.fail("options", e);
+    }
+    let decoded = checks::run(&Inputs { token, keys, opts, now }, &mut sink);
+    let ok = decoded.signature_ok && sink.0.iter().all(|c| c.status != Status::Fail);
+    let kind = match (&decoded.header, &decoded.claims) {
+        (Some(h), Some(c)) => Some(TokenKind::classify(h.typ(), c.typ())),
+        _ => None,
+    };
+    Report { ok, header: decoded.header, claims: decoded.claims, kind, checks: sink.0 }
+}
+
+#[derive(Default)]
+struct Recorder(Vec<Check>);
+
+impl Sink for Recorder {
+    fn pass(&mut self, id: &'static str, reason: impl FnOnce() -> String) {
+        self.0.push(Check { id, status: Status::Pass, code: None, claim: None, reason: reason() });
+    }
+    fn skip(&mut self, id: &'static str, reason: impl FnOnce() -> String) {
+        self.0.push(Check { id, status: Status::Skipped, code: None, claim: None, reason: reason() });
+    }
+    fn fail(&mut self, id: &'static str, err: Error) -> bool {
+        self.0.push(Check {
+            id,
+            status: Status::Fail,
+            code: Some(err.code()),
+            claim: err.claim().map(str::to_owned),
+            reason: err.message().to_owned(),
+        });
+        true
+    }
+}

@@ -1,0 +1,169 @@
+//! A set of verification keys, parsed and checked once. Keys come from a JWKS (public keys
+//! only) or from an explicit HMAC secret; never from the token.
+
+use serde_json::Value;
+
+use crate::algorithm::{truncate, Algorithm, KeyFamily};
+use crate::error::{Error, ErrorKind, Result};
+use crate::json;
+use crate::jwk::{self, describe_family, JwkInfo, KeyMaterial};
+use crate::limits::{MAX_JWKS_BYTES, MAX_KEYS};
+
+/// One usable key.
+pub struct Key {
+    info: JwkInfo,
+    family: KeyFamily,
+    #[cfg(feature = "signature")]
+    prepared: crate::crypto::PreparedKey,
+}
+
+impl Key {
+    fn new(info: JwkInfo, material: &KeyMaterial) -> Result<Self, String> {
+        Ok(Self {
+            family: material.family(),
+            #[cfg(feature = "signature")]
+            prepared: crate::crypto::prepare(material)?,
+            info,
+        })
+    }
+
+    pub fn info(&self) -> &JwkInfo {
+        &self.info
+    }
+    pub fn kid(&self) -> Option<&str> {
+        self.info.kid.as_deref()
+    }
+    pub fn family(&self) -> KeyFamily {
+        self.family
+    }
+
+    /// Whether this key may verify `alg`: the family must match, and a key that names its
+    /// `alg` is used for that algorithm only.
+    pub fn allows(&self, alg: Algorithm) -> bool {
+        alg.family() == self.family && self.info.alg.is_none_or(|a| a == alg)
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        let kid = self.kid().map(|k| format!("kid \"{}\"", truncate(k, 40))).unwrap_or("no kid".into());
+        let alg = self.info.alg.map(|a| format!(", alg {a}")).unwrap_or_default();
+        format!("{kid} ({} {} bits{alg})", describe_family(self.family), self.info.bits)
+    }
+
+    #[cfg(feature = "signature")]
+    pub(crate) fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> bool {
+        self.allows(alg) && self.prepared.verify(alg, message, signature)
+    }
+}
+
+/// A key the set refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedKey {
+    /// Position in the JWKS `keys` array.
+    pub index: usize,
+    pub kid: Option<String>,
+    pub reason: String,
+}
+
+pub struct KeySet {
+    keys: Vec<Key>,
+    rejected: Vec<RejectedKey>,
+}
+
+impl KeySet {
+    /// Parse a JWKS document (`{"keys":[...]}`) or a single JWK. Keys that are unsafe or
+    /// unusable are left out and listed in `rejected()` with the reason; only a document
+    /// that is not a JWKS at all is an error.
+    pub fn from_jwks(json_text: &str) -> Result<Self> {
+        if json_text.len() > MAX_JWKS_BYTES {
+            return Err(Error::malformed(format!(
+                "JWKS is {} bytes, more than the {MAX_JWKS_BYTES} accepted",
+                json_text.len()
+            )));
+        }
+        Self::from_jwks_value(&json::parse_value("JWKS", json_text.as_bytes())?)
+    }
+
+    /// As `from_jwks`, from an already parsed JSON value.
+    pub fn from_jwks_value(doc: &Value) -> Result<Self> {
+        let single;
+        let entries: &[Value] = match doc.get("keys") {
+            Some(Value::Array(keys)) => keys,
+            Some(_) => return Err(Error::malformed("JWKS keys is not an array")),
+            None if doc.get("kty").is_some() => {
+                single = [doc.clone()];
+                &single
+            }
+            None => return Err(Error::malformed("not a JWKS: no keys array (and not a single JWK)")),
+        };
+        let mut set = KeySet { keys: Vec::new(), rejected: Vec::new() };
+        for (index, value) in entries.iter().enumerate() {
+            let kid = value.get("kid").and_then(Value::as_str).map(str::to_owned);
+            let outcome = if index >= MAX_KEYS {
+                Err(format!("more than {MAX_KEYS} keys in one set"))
+            } else {
+                jwk::parse(value).and_then(|p| Key::new(p.info, &p.material))
+            };
+            match outcome {
+                Ok(key) => set.keys.push(key),
+                Err(reason) => set.rejected.push(RejectedKey { index, kid, reason }),
+            }
+        }
+        Ok(set)
+    }
+
+    /// A set holding one HMAC secret for exactly one algorithm. Secrets shorter than the
+    /// hash output are refused (`key_rejected`).
+    pub fn from_secret(secret: &[u8], alg: Algorithm, kid: Option<&str>) -> Result<Self> {
+        let material = KeyMaterial::hmac(secret, alg).map_err(|r| Error::new(ErrorKind::KeyRejected, r))?;
+        let info = JwkInfo {
+            kid: kid.map(str::to_owned),
+            kty: "oct".into(),
+            crv: None,
+            alg: Some(alg),
+            key_use: Some("sig".into()),
+            bits: material.bits(),
+        };
+        let key = Key::new(info, &material).map_err(|r| Error::new(ErrorKind::KeyRejected, r))?;
+        Ok(KeySet { keys: vec![key], rejected: Vec::new() })
+    }
+
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+    pub fn rejected(&self) -> &[RejectedKey] {
+        &self.rejected
+    }
+
+    /// The algorithms some key in the set may verify: the default allow-list.
+    pub fn algorithms(&self) -> Vec<Algorithm> {
+        Algorithm::ALL.into_iter().filter(|&a| self.keys.iter().any(|k| k.allows(a))).collect()
+    }
+
+    /// Keys that may verify a token with this `alg` and `kid`, in set order.
+    pub(crate) fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<&Key>> {
+        let by_kid: Vec<&Key> = match kid {
+            Some(kid) => self.keys.iter().filter(|k| k.kid() == Some(kid)).collect(),
+            None => self.keys.iter().collect(),
+        };
+        let usable: Vec<&Key> = by_kid.iter().copied().filter(|k| k.allows(alg)).collect();
+        if !usable.is_empty() {
+            return Ok(usable);
+        }
+        let message = match (kid, by_kid.first()) {
+            (Some(_), Some(key)) => format!("key {} cannot verify {alg}", key.describe()),
+            (Some(kid), None) => {
+                let rejected = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid));
+                match rejected {
+                    Some(r) => format!("key kid \"{}\" was rejected: {}", truncate(kid, 40), r.reason),
+                    None => format!(
+                        "no key with kid \"{}\" among the {} usable keys",
+                        truncate(kid, 40),
+                        self.keys.len()
+                    ),
+                }
+            }
+            (None, _) => format!("no key in the set can verify {alg}"),
+        };
+        Err(Error::new(ErrorKind::KeyNotFound, message).with_claim("kid"))
+    }
+}

@@ -1,0 +1,35 @@
+//! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
+
+use crate::checks::{self, FirstFailure, Inputs};
+use crate::compact::Token;
+use crate::error::{Error, ErrorKind, Result};
+use crate::keyset::KeySet;
+use crate::options::VerifyOptions;
+
+/// Verify `token` with `keys` under `opts` at time `now` (seconds since the epoch; the
+/// caller reads the clock). Returns the token only if every check passes; otherwise the
+/// first failure, in the order: structure, header, payload, crit, algorithm, key,
+/// signature, exp, nbf, iat, max_age, iss, aud, azp, kind, required claims.
+pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
+    validate_options(opts)?;
+    let mut sink = FirstFailure::default();
+    let decoded = checks::run(&Inputs { token, keys: Some(keys), opts, now }, &mut sink);
+    if let Some(err) = sink.0 {
+        return Err(err);
+    }
+    match (decoded.signature_ok, checks::token_of(decoded)) {
+        (true, Some(token)) => Ok(token),
+        // Unreachable by construction: every path that leaves these unset records a failure.
+        _ => Err(Error::new(ErrorKind::SignatureInvalid, "token was not verified")),
+    }
+}
+
+pub(crate) fn validate_options(opts: &VerifyOptions) -> Result<()> {
+    if opts.algorithms.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::new(ErrorKind::InvalidOption, "algorithms must not be empty"));
+    }
+    if opts.issuer.iter().chain(&opts.audience).any(String::is_empty) {
+        return Err(Error::new(ErrorKind::InvalidOption, "issuer and audience values must not be empty strings"));
+    }
+    Ok(())
+}

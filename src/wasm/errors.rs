@@ -1,0 +1,24 @@
+//! The one place core errors become JS values: a `TokenError` (an `Error` subclass) with
+//! a stable `code`, a message and, where known, the `claim`.
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorKind};
+
+#[wasm_bindgen(module = "/src/wasm/token_error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = TokenError)]
+    type JsTokenError;
+    #[wasm_bindgen(constructor, js_class = "TokenError")]
+    fn new(code: &str, message: &str, claim: Option<String>) -> JsTokenError;
+}
+
+pub(crate) fn to_js(err: Error) -> JsValue {
+    JsTokenError::new(err.code(), err.message(), err.claim().map(str::to_owned)).into()
+}
+
+pub(crate) fn invalid_option(message: impl Into<String>) -> JsValue {
+    to_js(Error::new(ErrorKind::InvalidOption, message))
+}
+
+pub(crate) type JsResult<T> = Result<T, JsValue>;

@@ -1,0 +1,180 @@
+//! wasm-bindgen glue: newtypes over the core, each method a line or two. All error
+//! translation is in `errors`, all conversion in `convert`, options in `options`.
+
+mod convert;
+mod errors;
+mod options;
+mod typings;
+
+use wasm_bindgen::prelude::*;
+
+use errors::{invalid_option, to_js, JsResult};
+
+/// A decoded token: header, claims, kind and Keycloak role / scope helpers. Returned by
+/// `decode` (unverified) and `verify` (verified).
+#[wasm_bindgen(js_name = Token)]
+pub struct JsToken {
+    inner: crate::Token,
+}
+
+#[wasm_bindgen(js_class = Token)]
+impl JsToken {
+    #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
+    pub fn header(&self) -> JsValue {
+        convert::to_js(self.inner.header().raw())
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "Claims")]
+    pub fn claims(&self) -> JsValue {
+        convert::to_js(self.inner.claims().raw())
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "TokenKind")]
+    pub fn kind(&self) -> String {
+        self.inner.kind().name().to_owned()
+    }
+    #[wasm_bindgen(js_name = realmRoles, unchecked_return_type = "string[]")]
+    pub fn realm_roles(&self) -> js_sys::Array {
+        convert::strings(&self.inner.claims().realm_roles())
+    }
+    #[wasm_bindgen(js_name = resourceRoles, unchecked_return_type = "string[]")]
+    pub fn resource_roles(&self, client: &str) -> js_sys::Array {
+        convert::strings(&self.inner.claims().resource_roles(client))
+    }
+    #[wasm_bindgen(js_name = hasRealmRole)]
+    pub fn has_realm_role(&self, role: &str) -> bool {
+        self.inner.claims().has_realm_role(role)
+    }
+    #[wasm_bindgen(js_name = hasResourceRole)]
+    pub fn has_resource_role(&self, role: &str, client: &str) -> bool {
+        self.inner.claims().has_resource_role(role, client)
+    }
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn scopes(&self) -> js_sys::Array {
+        convert::strings(&self.inner.claims().scopes())
+    }
+    #[wasm_bindgen(js_name = hasScope)]
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.inner.claims().has_scope(scope)
+    }
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsValue {
+        let (h, c) = (self.inner.header().raw(), self.inner.claims().raw());
+        convert::to_js(&serde_json::json!({ "header": h, "claims": c, "kind": self.inner.kind().name() }))
+    }
+}
+
+/// Verification keys, parsed and checked once: a JWKS (`{ keys: [...] }`, as JSON text or
+/// an object) or a single JWK. Unsafe keys are left out and listed in `rejected`.
+#[wasm_bindgen(js_name = KeySet)]
+pub struct JsKeySet {
+    inner: crate::KeySet,
+}
+
+#[wasm_bindgen(js_class = KeySet)]
+impl JsKeySet {
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "string | Jwks | Jwk")] jwks: JsValue) -> JsResult<JsKeySet> {
+        let text = match jwks.as_string() {
+            Some(text) => text,
+            None if jwks.is_object() => js_sys::JSON::stringify(&jwks)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| invalid_option("the JWKS object cannot be serialized"))?,
+            None => return Err(invalid_option("KeySet takes a JWKS as JSON text or as an object")),
+        };
+        crate::KeySet::from_jwks(&text).map(|inner| JsKeySet { inner }).map_err(to_js)
+    }
+
+    /// A set holding one HMAC secret (bytes, or a string taken as UTF-8) for one algorithm.
+    #[wasm_bindgen(js_name = fromSecret)]
+    pub fn from_secret(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] secret: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SecretOptions")] options: JsValue,
+    ) -> JsResult<JsKeySet> {
+        let bytes = match secret.as_string() {
+            Some(s) => s.into_bytes(),
+            None if secret.is_instance_of::<js_sys::Uint8Array>() => js_sys::Uint8Array::new(&secret).to_vec(),
+            None => return Err(invalid_option("secret must be a Uint8Array or a string")),
+        };
+        let get = |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+        if !options.is_object() {
+            return Err(invalid_option("fromSecret needs options with alg (HS256, HS384 or HS512)"));
+        }
+        let alg: crate::Algorithm = get("alg")
+            .ok_or_else(|| invalid_option("fromSecret needs options.alg (HS256, HS384 or HS512)"))?
+            .parse()
+            .map_err(to_js)?;
+        let kid = get("kid");
+        crate::KeySet::from_secret(&bytes, alg, kid.as_deref()).map(|inner| JsKeySet { inner }).map_err(to_js)
+    }
+
+    #[wasm_bindgen(getter, unchecked_return_type = "KeyInfo[]")]
+    pub fn keys(&self) -> JsValue {
+        convert::key_infos(&self.inner)
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "RejectedKey[]")]
+    pub fn rejected(&self) -> JsValue {
+        convert::rejected(&self.inner)
+    }
+    /// `explain(token, this, options)`.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let token = token_text(&token)?;
+        let (opts, now) = options::parse(options)?;
+        Ok(convert::report(&crate::explain(&token, Some(&self.inner), &opts, now)))
+    }
+
+    /// The algorithms the set's keys allow (the default allow-list of `verify`).
+    #[wasm_bindgen(getter, unchecked_return_type = "Algorithm[]")]
+    pub fn algorithms(&self) -> js_sys::Array {
+        let names: Vec<&str> = self.inner.algorithms().iter().map(|a| a.name()).collect();
+        convert::strings(&names)
+    }
+}
+
+fn token_text(token: &JsValue) -> JsResult<String> {
+    token.as_string().ok_or_else(|| to_js(crate::Error::malformed("token must be a string")))
+}
+
+/// Decode without verifying. Never use the result to authorize.
+#[wasm_bindgen]
+pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> JsResult<JsToken> {
+    crate::decode(&token_text(&token)?).map(|inner| JsToken { inner }).map_err(to_js)
+}
+
+/// Verify the signature with `keys`, then the claims under `options`. Throws `TokenError`.
+#[wasm_bindgen]
+pub fn verify(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    keys: &JsKeySet,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> JsResult<JsToken> {
+    let token = token_text(&token)?;
+    let (opts, now) = options::parse(options)?;
+    crate::verify(&token, &keys.inner, &opts, now).map(|inner| JsToken { inner }).map_err(to_js)
+}
+
+/// Every check with pass / fail / skipped and a reason. `keys` may be null (signature
+/// checks are then skipped).
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeySet | null")] keys: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    if keys.is_null() || keys.is_undefined() {
+        let token = token_text(&token)?;
+        let (opts, now) = options::parse(options)?;
+        return Ok(convert::report(&crate::explain(&token, None, &opts, now)));
+    }
+    // wasm-bindgen cannot take an optional class reference; the KeySet method can, and
+    // its generated glue checks that `keys` really is a KeySet.
+    let method = js_sys::Reflect::get(&keys, &JsValue::from_str("explain"))
+        .ok()
+        .and_then(|m| m.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| invalid_option("explain takes a KeySet or null"))?;
+    method.call2(&keys, &token, &options)
+}
