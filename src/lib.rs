@@ -47,4 +47,4 @@ pub use jwk::JwkInfo;
 pub use keyset::{Key, KeySet, RejectedKey};
 pub use kind::TokenKind;
 pub use options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
-pub use verify::verify;
+pub use verify::{verify, verify_jws};

@@ -1,7 +1,9 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
 use crate::checks::{self, FirstFailure, Inputs};
+use crate::algorithm::Algorithm;
 use crate::compact::Token;
+use crate::header::Header;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyset::KeySet;
 use crate::options::VerifyOptions;
@@ -22,6 +24,15 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
         // Unreachable by construction: every path that leaves these unset records a failure.
         _ => Err(Error::new(ErrorKind::SignatureInvalid, "token was not verified")),
     }
+}
+
+/// Verify a compact JWS signature only (like jose's `compactVerify`): structure, header,
+/// `crit`, algorithm allow-list, key selection and signature; the payload is returned as
+/// bytes, unparsed. For JWTs use `verify`, which also validates the claims.
+pub fn verify_jws(token: &str, keys: &KeySet, algorithms: Option<&[Algorithm]>) -> Result<(Header, Vec<u8>)> {
+    let opts = VerifyOptions { algorithms: algorithms.map(<[Algorithm]>::to_vec), ..VerifyOptions::default() };
+    validate_options(&opts)?;
+    checks::run_jws(&Inputs { token, keys: Some(keys), opts: &opts, now: 0 })
 }
 
 pub(crate) fn validate_options(opts: &VerifyOptions) -> Result<()> {

@@ -42,3 +42,10 @@ impl PreparedKey {
         }
     }
 }
+
+/// The bare signature primitive for one key: `true` if `signature` is valid for `message`
+/// under `alg`. No token parsing, no policy beyond the key's own (family, `alg`). For test
+/// vectors and for callers who hold a detached signature.
+pub fn verify_raw(key: &crate::Key, alg: Algorithm, message: &[u8], signature: &[u8]) -> bool {
+    key.verify(alg, message, signature)
+}

@@ -1,0 +1,311 @@
+//! Named attacks from RFC 8725 and the JWT CVE history. Each must fail with the stated code.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use tokenward::{verify, Algorithm, KeySet, VerifyOptions};
+
+fn opts() -> VerifyOptions {
+    VerifyOptions::default()
+}
+
+fn check(token: &str) -> &'static str {
+    code(verify(token, &jwks(), &opts(), NOW))
+}
+
+#[test]
+fn alg_none_in_any_case_is_unsupported() {
+    let payload = b64(access_claims().to_string().as_bytes());
+    for alg in ["none", "None", "NONE", "nOnE"] {
+        let header = b64(json!({"alg": alg}).to_string().as_bytes());
+        for sig in ["", "c2ln"] {
+            let token = format!("{header}.{payload}.{sig}");
+            let err = verify(&token, &jwks(), &opts(), NOW).unwrap_err();
+            assert_eq!(err.code(), "unsupported_alg", "{alg}");
+            assert!(err.message().contains("never accepted"));
+        }
+    }
+}
+
+#[test]
+fn rs_hs_confusion_with_the_public_key_as_secret_fails() {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    use rsa::pkcs8::EncodePublicKey;
+    let public = keys().rsa.to_public_key();
+    let secrets = [
+        public.to_pkcs1_der().unwrap().as_bytes().to_vec(),
+        public.to_public_key_der().unwrap().as_bytes().to_vec(),
+        public.to_public_key_pem(rsa::pkcs8::LineEnding::LF).unwrap().into_bytes(),
+    ];
+    for secret in secrets {
+        let header = b64(json!({"alg":"HS256","kid":"rsa"}).to_string().as_bytes());
+        let input = format!("{header}.{}", b64(access_claims().to_string().as_bytes()));
+        let tag = hmac_tag::<hmac::Hmac<sha2::Sha256>>(&secret, input.as_bytes());
+        let token = format!("{input}.{}", b64(&tag));
+        // The key set holds no HMAC key, so HS256 is not even allowed by default...
+        assert_eq!(check(&token), "alg_not_allowed");
+        // ...and forcing it into the allow-list still finds no key: an RSA key never verifies HS256.
+        let forced = opts().algorithms(&[Algorithm::HS256, Algorithm::RS256]);
+        assert_eq!(code(verify(&token, &jwks(), &forced, NOW)), "key_not_found");
+    }
+}
+
+#[test]
+fn embedded_jwk_is_never_trusted() {
+    use rand::SeedableRng;
+    let attacker = p256::ecdsa::SigningKey::random(&mut rand::rngs::StdRng::seed_from_u64(99));
+    let point = attacker.verifying_key().to_encoded_point(false);
+    let jwk = json!({"kty":"EC","crv":"P-256","x": b64(point.x().unwrap()),"y": b64(point.y().unwrap())});
+    for header in [json!({"alg":"ES256","jwk": jwk}), json!({"alg":"ES256","kid":"p256","jwk": jwk})] {
+        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(access_claims().to_string().as_bytes()));
+        let sig: p256::ecdsa::Signature = rsa::signature::Signer::sign(&attacker, input.as_bytes());
+        let token = format!("{input}.{}", b64(&sig.to_bytes()));
+        assert_eq!(check(&token), "signature_invalid");
+    }
+}
+
+#[test]
+fn jku_and_x5u_are_never_fetched_or_trusted() {
+    // A forged token pointing at the attacker's key set fails...
+    for member in ["jku", "x5u"] {
+        let header = json!({"alg":"RS256", member: "https://attacker.example/keys"});
+        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(access_claims().to_string().as_bytes()));
+        let token = format!("{input}.{}", b64(&[7u8; 256]));
+        assert_eq!(check(&token), "signature_invalid", "{member}");
+        // ...and a genuine token carrying the member verifies with our keys, the member ignored.
+        let genuine = sign("RS256", json!({ member: "https://attacker.example/keys" }), access_claims());
+        assert_eq!(check(&genuine), "ok");
+        let report = tokenward::explain(&genuine, Some(&jwks()), &opts(), NOW);
+        assert!(report.check("header").unwrap().reason.contains("ignored"));
+    }
+}
+
+#[test]
+fn unknown_crit_is_refused() {
+    let t = sign("RS256", json!({"crit":["x-ext"], "x-ext": 1}), access_claims());
+    assert_eq!(check(&t), "crit_unsupported");
+    let t = sign("RS256", json!({"crit":["exp"], "exp": 1}), access_claims());
+    assert_eq!(check(&t), "crit_unsupported");
+    // Malformed crit: absent member, empty list, not a list.
+    for crit in [json!(["missing"]), json!([]), json!("x-ext"), json!([1])] {
+        let t = sign("RS256", json!({"crit": crit, "x-ext": 1}), access_claims());
+        assert_eq!(check(&t), "malformed", "{crit}");
+    }
+}
+
+#[test]
+fn unencoded_payload_b64_false_is_refused() {
+    let t = sign("RS256", json!({"b64": false, "crit": ["b64"]}), access_claims());
+    assert_eq!(check(&t), "crit_unsupported");
+    let t = sign("RS256", json!({"b64": false}), access_claims());
+    assert_eq!(check(&t), "crit_unsupported");
+    let t = sign("RS256", json!({"b64": true}), access_claims());
+    assert_eq!(check(&t), "ok");
+}
+
+#[test]
+fn two_and_five_segments_are_malformed() {
+    let t = sign("RS256", json!({}), access_claims());
+    let parts: Vec<&str> = t.split('.').collect();
+    for bad in [
+        format!("{}.{}", parts[0], parts[1]),
+        format!("{}.{}.{}.{}.{}", parts[0], "", parts[1], "", parts[2]),
+        format!("{}.{}.{}.{}.{}", parts[0], parts[1], parts[1], parts[1], parts[2]),
+        format!("{t}."),
+        String::new(),
+    ] {
+        let err = verify(&bad, &jwks(), &opts(), NOW).unwrap_err();
+        assert_eq!(err.code(), "malformed", "{bad}");
+    }
+}
+
+#[test]
+fn padded_or_non_canonical_base64url_is_malformed() {
+    let t = sign("HS256", json!({}), access_claims());
+    let keys = hmac_keys(Algorithm::HS256);
+    let v = |token: &str| code(verify(token, &keys, &opts(), NOW));
+    assert_eq!(v(&t), "ok");
+    let (input, sig) = t.rsplit_once('.').unwrap();
+    // HS256 tag: 32 bytes = 43 chars with 2 unused bits in the last one.
+    assert_eq!(v(&format!("{input}.{sig}=")), "malformed");
+    let last = sig.chars().last().unwrap();
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let idx = alphabet.find(last).unwrap();
+    let sibling = alphabet.chars().nth(idx ^ 1).unwrap(); // differs only in the unused low bits
+    let non_canonical = format!("{input}.{}{sibling}", &sig[..sig.len() - 1]);
+    assert_eq!(v(&non_canonical), "malformed");
+    // Standard-alphabet characters and whitespace.
+    assert_eq!(v(&format!("{input}.{}", sig.replace('-', "+").replace('_', "/") + "+")), "malformed");
+    assert_eq!(v(&format!(" {t}")), "malformed");
+    assert_eq!(v(&t.replacen('.', ".\n", 1)), "malformed");
+    // A padded header segment.
+    let (h, rest) = t.split_once('.').unwrap();
+    if h.len() % 4 != 0 {
+        assert_eq!(v(&format!("{h}{}.{rest}", "=".repeat(4 - h.len() % 4))), "malformed");
+    }
+}
+
+#[test]
+fn duplicate_json_members_are_refused() {
+    let claims = r#"{"sub":"u1","exp":1800000300,"sub":"admin"}"#;
+    let t = sign_text("RS256", r#"{"alg":"RS256","kid":"rsa"}"#, claims);
+    let err = verify(&t, &jwks(), &opts(), NOW).unwrap_err();
+    assert_eq!(err.code(), "malformed");
+    assert!(err.message().contains("duplicate"));
+    let t = sign_text("RS256", r#"{"alg":"RS256","kid":"rsa","alg":"HS256"}"#, &access_claims().to_string());
+    assert_eq!(check(&t), "malformed");
+}
+
+#[test]
+fn exp_as_string_float_or_huge() {
+    let with_exp = |exp: &str| {
+        let mut text = access_claims().to_string();
+        text = text.replace(&format!("\"exp\":{}", NOW + 300), &format!("\"exp\":{exp}"));
+        assert!(text.contains(&format!("\"exp\":{exp}")));
+        check(&sign_text("RS256", r#"{"alg":"RS256","kid":"rsa"}"#, &text))
+    };
+    assert_eq!(with_exp("\"1800000300\""), "malformed");
+    assert_eq!(with_exp("1e400"), "malformed");
+    assert_eq!(with_exp("1e300"), "malformed");
+    assert_eq!(with_exp("-5"), "malformed");
+    assert_eq!(with_exp("true"), "malformed");
+    assert_eq!(with_exp("null"), "malformed");
+    // Fractional NumericDates are legal (RFC 7519 2) and rounded towards invalid.
+    assert_eq!(with_exp("1800000300.5"), "ok");
+    assert_eq!(with_exp("1799999000.9"), "expired");
+    // The boundary: expired once now - tolerance reaches exp.
+    let tol = tokenward::DEFAULT_CLOCK_TOLERANCE as i64;
+    assert_eq!(with_exp(&(NOW - tol + 1).to_string()), "ok");
+    assert_eq!(with_exp(&(NOW - tol).to_string()), "expired");
+}
+
+#[test]
+fn psychic_ecdsa_signature_is_refused() {
+    for (alg, len) in [("ES256", 64), ("ES384", 96), ("ES512", 132)] {
+        let t = sign(alg, json!({}), access_claims());
+        let (input, _) = t.rsplit_once('.').unwrap();
+        let zero = format!("{input}.{}", b64(&vec![0u8; len]));
+        assert_eq!(check(&zero), "signature_invalid", "{alg}");
+        assert_eq!(check(&t), "ok", "{alg}");
+    }
+}
+
+#[test]
+fn ec_key_with_a_point_off_the_curve_is_rejected() {
+    let mut jwk = p256_jwk("bad");
+    let mut y = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, jwk["y"].as_str().unwrap()).unwrap();
+    y[31] ^= 1;
+    jwk["y"] = json!(b64(&y));
+    let set = KeySet::from_jwks(&json!({"keys":[jwk]}).to_string()).unwrap();
+    assert!(set.keys().is_empty());
+    assert!(set.rejected()[0].reason.contains("not a valid point"), "{}", set.rejected()[0].reason);
+    let t = sign("ES256", json!({"kid":"bad"}), access_claims());
+    let err = verify(&t, &set, &opts().algorithms(&[Algorithm::ES256]), NOW).unwrap_err();
+    assert_eq!(err.code(), "key_not_found");
+    assert!(err.message().contains("rejected"), "{}", err.message());
+}
+
+#[test]
+fn rsa_1024_bit_key_is_rejected() {
+    let set = KeySet::from_jwks(&json!({"keys":[rsa_jwk(&keys().rsa_1024, "weak")]}).to_string()).unwrap();
+    assert!(set.keys().is_empty());
+    assert!(set.rejected()[0].reason.contains("1024 bits"));
+    use rsa::signature::{SignatureEncoding, Signer};
+    let header = b64(br#"{"alg":"RS256","kid":"weak"}"#);
+    let input = format!("{header}.{}", b64(access_claims().to_string().as_bytes()));
+    let sig = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(keys().rsa_1024.clone()).sign(input.as_bytes());
+    let token = format!("{input}.{}", b64(&sig.to_vec()));
+    assert_eq!(code(verify(&token, &set, &opts().algorithms(&[Algorithm::RS256]), NOW)), "key_not_found");
+}
+
+#[test]
+fn short_hmac_secrets_are_rejected() {
+    for (alg, min) in [(Algorithm::HS256, 32), (Algorithm::HS384, 48), (Algorithm::HS512, 64)] {
+        let err = KeySet::from_secret(&vec![1u8; min - 1], alg, None).err().unwrap();
+        assert_eq!(err.code(), "key_rejected");
+        assert!(KeySet::from_secret(&vec![1u8; min], alg, None).is_ok());
+    }
+    assert_eq!(KeySet::from_secret(&[1u8; 64], Algorithm::RS256, None).err().unwrap().code(), "key_rejected");
+}
+
+#[test]
+fn deeply_nested_json_is_malformed_without_exhausting_the_stack() {
+    for depth in [25, 1_000, 100_000] {
+        let payload = format!("{{\"exp\":1800000300,\"x\":{}1{}}}", "[".repeat(depth), "]".repeat(depth));
+        let token = format!("{}.{}.{}", b64(br#"{"alg":"RS256"}"#), b64(payload.as_bytes()), b64(&[0; 256]));
+        let result = verify(&token, &jwks(), &opts(), NOW);
+        let expected = if token.len() > tokenward::limits::MAX_TOKEN_BYTES { "bytes" } else { "nested deeper" };
+        let err = result.unwrap_err();
+        assert_eq!(err.code(), "malformed");
+        assert!(err.message().contains(expected), "{depth}: {}", err.message());
+    }
+    let header = format!("{{\"alg\":\"RS256\",\"x\":{}{}}}", "{\"a\":".repeat(50), "}".repeat(50));
+    let token = format!("{}.{}.{}", b64(header.as_bytes()), b64(b"{}"), b64(&[0; 256]));
+    assert_eq!(check(&token), "malformed");
+}
+
+#[test]
+fn a_one_megabyte_token_is_refused_fast() {
+    let body = "A".repeat(1 << 20);
+    let token = format!("{}.{body}.{}", b64(br#"{"alg":"RS256"}"#), b64(&[0; 256]));
+    let err = verify(&token, &jwks(), &opts(), NOW).unwrap_err();
+    assert_eq!(err.code(), "malformed");
+    assert!(err.message().contains("bytes"));
+    assert!(tokenward::decode(&token).is_err());
+}
+
+#[test]
+fn an_id_or_refresh_token_never_passes_as_an_access_token() {
+    let access = opts().kind(tokenward::TokenKind::Access);
+    let id = sign("RS256", json!({}), with(access_claims(), json!({"typ":"ID","aud":"spa"})));
+    assert_eq!(code(verify(&id, &jwks(), &access, NOW)), "wrong_kind");
+    let refresh = sign("RS256", json!({}), with(access_claims(), json!({"typ":"Refresh"})));
+    assert_eq!(code(verify(&refresh, &jwks(), &access, NOW)), "wrong_kind");
+    // Even without a kind option, refresh and offline tokens are refused.
+    assert_eq!(check(&refresh), "wrong_kind");
+    let offline = sign("RS256", json!({}), with(access_claims(), json!({"typ":"Offline"})));
+    assert_eq!(check(&offline), "wrong_kind");
+    // A header typ of at+jwt contradicting the payload typ is of unknown kind.
+    let mixed = sign("RS256", json!({"typ":"at+jwt"}), with(access_claims(), json!({"typ":"ID"})));
+    assert_eq!(code(verify(&mixed, &jwks(), &access, NOW)), "wrong_kind");
+    let untyped = sign("RS256", json!({}), with(access_claims(), json!({"typ": null})));
+    assert_eq!(code(verify(&untyped, &jwks(), &access, NOW)), "wrong_kind");
+}
+
+#[test]
+fn algorithm_outside_the_allow_list_is_refused() {
+    let t = sign("ES256", json!({}), access_claims());
+    let only_rs = opts().algorithms(&[Algorithm::RS256]);
+    assert_eq!(code(verify(&t, &jwks(), &only_rs, NOW)), "alg_not_allowed");
+    let err = verify(&t, &jwks(), &opts().algorithms(&[]), NOW).unwrap_err();
+    assert_eq!(err.code(), "invalid_option");
+}
+
+#[test]
+fn a_key_is_used_only_for_its_own_alg_and_use() {
+    let mut jwk = rsa_jwk(&keys().rsa, "rsa");
+    jwk["alg"] = json!("RS256");
+    let set = KeySet::from_jwks(&json!({"keys":[jwk.clone()]}).to_string()).unwrap();
+    assert_eq!(set.algorithms(), vec![Algorithm::RS256]);
+    let ps = sign("PS256", json!({}), access_claims());
+    assert_eq!(code(verify(&ps, &set, &opts().algorithms(&[Algorithm::PS256]), NOW)), "key_not_found");
+    assert_eq!(code(verify(&sign("RS256", json!({}), access_claims()), &set, &opts(), NOW)), "ok");
+    jwk["use"] = json!("enc");
+    let enc = KeySet::from_jwks(&json!({"keys":[jwk]}).to_string()).unwrap();
+    assert!(enc.keys().is_empty());
+    assert_eq!(code(verify(&sign("RS256", json!({}), access_claims()), &enc, &opts().algorithms(&[Algorithm::RS256]), NOW)), "key_not_found");
+}
+
+#[test]
+fn signature_over_a_modified_payload_or_header_fails() {
+    for alg in ["RS256", "PS256", "ES256", "ES384", "ES512", "EdDSA"] {
+        let t = sign(alg, json!({}), access_claims());
+        let forged_payload = b64(with(access_claims(), json!({"sub":"admin"})).to_string().as_bytes());
+        let parts: Vec<&str> = t.split('.').collect();
+        let forged = format!("{}.{forged_payload}.{}", parts[0], parts[2]);
+        assert_eq!(check(&forged), "signature_invalid", "{alg}");
+        let truncated = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..parts[2].len() - 4]);
+        assert_ne!(check(&truncated), "ok", "{alg}");
+    }
+}
