@@ -13,6 +13,9 @@ use crate::limits::{MAX_JWKS_BYTES, MAX_KEYS};
 pub struct Key {
     info: JwkInfo,
     family: KeyFamily,
+    /// A key given on its own (a secret, or a bare JWK) without a `kid` answers to any
+    /// token `kid`, as a single key does in jose; keys from a JWKS match by `kid` only.
+    any_kid: bool,
     #[cfg(feature = "signature")]
     prepared: crate::crypto::PreparedKey,
 }
@@ -21,6 +24,7 @@ impl Key {
     fn new(info: JwkInfo, material: &KeyMaterial) -> Result<Self, String> {
         Ok(Self {
             family: material.family(),
+            any_kid: false,
             #[cfg(feature = "signature")]
             prepared: crate::crypto::prepare(material)?,
             info,
@@ -32,6 +36,10 @@ impl Key {
     }
     pub fn kid(&self) -> Option<&str> {
         self.info.kid.as_deref()
+    }
+
+    fn answers_to(&self, kid: &str) -> bool {
+        self.kid() == Some(kid) || self.any_kid
     }
     pub fn family(&self) -> KeyFamily {
         self.family
@@ -86,10 +94,11 @@ impl KeySet {
     /// As `from_jwks`, from an already parsed JSON value.
     pub fn from_jwks_value(doc: &Value) -> Result<Self> {
         let single;
+        let lone = doc.get("keys").is_none() && doc.get("kty").is_some();
         let entries: &[Value] = match doc.get("keys") {
             Some(Value::Array(keys)) => keys,
             Some(_) => return Err(Error::malformed("JWKS keys is not an array")),
-            None if doc.get("kty").is_some() => {
+            None if lone => {
                 single = [doc.clone()];
                 &single
             }
@@ -104,7 +113,10 @@ impl KeySet {
                 jwk::parse(value).and_then(|p| Key::new(p.info, &p.material))
             };
             match outcome {
-                Ok(key) => set.keys.push(key),
+                Ok(mut key) => {
+                    key.any_kid = lone && key.info.kid.is_none();
+                    set.keys.push(key)
+                }
                 Err(reason) => set.rejected.push(RejectedKey { index, kid, reason }),
             }
         }
@@ -123,7 +135,8 @@ impl KeySet {
             key_use: Some("sig".into()),
             bits: material.bits(),
         };
-        let key = Key::new(info, &material).map_err(|r| Error::new(ErrorKind::KeyRejected, r))?;
+        let mut key = Key::new(info, &material).map_err(|r| Error::new(ErrorKind::KeyRejected, r))?;
+        key.any_kid = kid.is_none();
         Ok(KeySet { keys: vec![key], rejected: Vec::new() })
     }
 
@@ -142,7 +155,7 @@ impl KeySet {
     /// Keys that may verify a token with this `alg` and `kid`, in set order.
     pub(crate) fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<&Key>> {
         let by_kid: Vec<&Key> = match kid {
-            Some(kid) => self.keys.iter().filter(|k| k.kid() == Some(kid)).collect(),
+            Some(kid) => self.keys.iter().filter(|k| k.answers_to(kid)).collect(),
             None => self.keys.iter().collect(),
         };
         let usable: Vec<&Key> = by_kid.iter().copied().filter(|k| k.allows(alg)).collect();

@@ -181,3 +181,19 @@ fn verify_jws_checks_signatures_of_non_json_payloads() {
     let forged = t.replacen(&b64(b"hello"), &b64(b"jello"), 1);
     assert_eq!(tokenward::verify_jws(&forged, &jwks(), None).unwrap_err().code(), "signature_invalid");
 }
+
+#[test]
+fn a_lone_key_without_kid_answers_to_any_kid_but_jwks_keys_match_exactly() {
+    let t = sign("HS256", json!({"kid": "whatever"}), access_claims());
+    let lone = tokenward::KeySet::from_secret(&keys().hmac, Algorithm::HS256, None).unwrap();
+    assert_eq!(code(verify(&t, &lone, &VerifyOptions::default(), NOW)), "ok");
+    let named = tokenward::KeySet::from_secret(&keys().hmac, Algorithm::HS256, Some("k2")).unwrap();
+    assert_eq!(code(verify(&t, &named, &VerifyOptions::default(), NOW)), "key_not_found");
+    let mut jwk = p256_jwk("p256");
+    jwk.as_object_mut().unwrap().remove("kid");
+    let es = sign("ES256", json!({"kid": "other"}), access_claims());
+    let bare = tokenward::KeySet::from_jwks(&jwk.to_string()).unwrap();
+    assert_eq!(code(verify(&es, &bare, &VerifyOptions::default(), NOW)), "ok");
+    let set = tokenward::KeySet::from_jwks(&json!({"keys": [jwk]}).to_string()).unwrap();
+    assert_eq!(code(verify(&es, &set, &VerifyOptions::default(), NOW)), "key_not_found");
+}

@@ -1,0 +1,211 @@
+//! Modular exponentiation for RSA *public* operations: Montgomery multiplication (CIOS)
+//! over 32-bit limbs with 64-bit accumulators, which is what Wasm multiplies natively (it
+//! has no 64x64->128 multiply). Only public values go through here (signature, modulus,
+//! exponent), so branches on them leak nothing. The per-key context (n^-1 mod 2^32 and
+//! R^2 mod n) is computed once, when the key is prepared.
+
+/// A modulus ready for Montgomery arithmetic. Limbs are little-endian.
+pub(crate) struct Modulus {
+    n: Vec<u32>,
+    /// -n^-1 mod 2^32
+    n0inv: u32,
+    /// R^2 mod n, R = 2^(32 k)
+    rr: Vec<u32>,
+    /// Modulus length in bytes.
+    len: usize,
+}
+
+impl Modulus {
+    /// `n_be`: big-endian, no leading zero byte, odd, at least 2 limbs.
+    pub fn new(n_be: &[u8]) -> Option<Self> {
+        let len = n_be.len();
+        let n = limbs_from_be(n_be, len.div_ceil(4));
+        if n.len() < 2 || n[0] & 1 == 0 || n_be.first() == Some(&0) {
+            return None;
+        }
+        // Newton iteration: each step doubles the number of correct low bits (1 -> 32).
+        let mut inv: u32 = 1;
+        for _ in 0..5 {
+            inv = inv.wrapping_mul(2u32.wrapping_sub(n[0].wrapping_mul(inv)));
+        }
+        let n0inv = inv.wrapping_neg();
+        // R^2 mod n by doubling 1 modulo n, 2 * 32 k times. Done once per key.
+        let mut rr = vec![0u32; n.len()];
+        rr[0] = 1;
+        for _ in 0..64 * n.len() {
+            double_mod(&mut rr, &n);
+        }
+        Some(Self { n, n0inv, rr, len })
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// `s^e mod n` as `len()` big-endian bytes, or `None` when `s >= n` (RFC 8017 5.2.2).
+    pub fn pow_be(&self, s_be: &[u8], e: u32) -> Option<Vec<u8>> {
+        let k = self.n.len();
+        if s_be.len() != self.len || e == 0 {
+            return None;
+        }
+        let s = limbs_from_be(s_be, k);
+        if !less_than(&s, &self.n) {
+            return None;
+        }
+        let mut scratch = vec![0u32; k + 2];
+        let mut base = vec![0u32; k];
+        self.mul(&s, &self.rr, &mut base, &mut scratch); // s R mod n
+        let mut acc = base.clone();
+        let mut tmp = vec![0u32; k];
+        // Left-to-right binary exponentiation; e = 65537 costs 16 squarings and 1 multiply.
+        for bit in (0..31 - e.leading_zeros()).rev() {
+            self.mul(&acc, &acc, &mut tmp, &mut scratch);
+            if (e >> bit) & 1 == 1 {
+                self.mul(&tmp, &base, &mut acc, &mut scratch);
+            } else {
+                std::mem::swap(&mut acc, &mut tmp);
+            }
+        }
+        let mut one = vec![0u32; k];
+        one[0] = 1;
+        self.mul(&acc, &one, &mut tmp, &mut scratch); // leave Montgomery form
+        Some(limbs_to_be(&tmp, self.len))
+    }
+
+    /// out = a b R^-1 mod n (CIOS). a, b < n; `t` is k + 2 limbs of scratch.
+    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], t: &mut [u32]) {
+        let n = &self.n;
+        let k = n.len();
+        t.fill(0);
+        for &ai in a {
+            let ai = u64::from(ai);
+            let mut c = 0u64;
+            for j in 0..k {
+                // t[j] + ai b[j] + c < 2^64: (2^32-1) + (2^32-1)^2 + (2^32-1) = 2^64 - 1.
+                let s = u64::from(t[j]) + ai * u64::from(b[j]) + c;
+                t[j] = s as u32;
+                c = s >> 32;
+            }
+            let s = u64::from(t[k]) + c;
+            t[k] = s as u32;
+            t[k + 1] = (s >> 32) as u32;
+
+            let m = u64::from(t[0].wrapping_mul(self.n0inv));
+            let s = u64::from(t[0]) + m * u64::from(n[0]);
+            let mut c = s >> 32;
+            for j in 1..k {
+                let s = u64::from(t[j]) + m * u64::from(n[j]) + c;
+                t[j - 1] = s as u32;
+                c = s >> 32;
+            }
+            let s = u64::from(t[k]) + c;
+            t[k - 1] = s as u32;
+            t[k] = t[k + 1] + (s >> 32) as u32;
+        }
+        // t < 2n: one conditional subtraction reduces it.
+        if t[k] != 0 || !less_than(&t[..k], n) {
+            sub_in_place(&mut t[..k], n);
+        }
+        out.copy_from_slice(&t[..k]);
+    }
+}
+
+fn limbs_from_be(be: &[u8], k: usize) -> Vec<u32> {
+    let mut out = vec![0u32; k];
+    for (i, byte) in be.iter().rev().enumerate() {
+        if let Some(limb) = out.get_mut(i / 4) {
+            *limb |= u32::from(*byte) << (8 * (i % 4));
+        }
+    }
+    out
+}
+
+fn limbs_to_be(limbs: &[u32], len: usize) -> Vec<u8> {
+    (0..len).rev().map(|i| (limbs[i / 4] >> (8 * (i % 4))) as u8).collect()
+}
+
+fn less_than(a: &[u32], b: &[u32]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
+fn sub_in_place(a: &mut [u32], b: &[u32]) {
+    let mut borrow = 0u64;
+    for (x, y) in a.iter_mut().zip(b) {
+        let d = u64::from(*x).wrapping_sub(u64::from(*y)).wrapping_sub(borrow);
+        *x = d as u32;
+        borrow = (d >> 63) & 1;
+    }
+}
+
+/// x = 2x mod n, for x < n.
+fn double_mod(x: &mut [u32], n: &[u32]) {
+    let mut carry = 0u32;
+    for limb in x.iter_mut() {
+        let next = *limb >> 31;
+        *limb = (*limb << 1) | carry;
+        carry = next;
+    }
+    if carry != 0 || !less_than(x, n) {
+        sub_in_place(x, n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Reference: schoolbook u128 arithmetic on small moduli.
+    fn pow_ref(s: u128, e: u32, n: u128) -> u128 {
+        let (mut acc, mut b, mut e) = (1u128, s % n, e);
+        while e > 0 {
+            if e & 1 == 1 {
+                acc = acc * b % n;
+            }
+            b = b * b % n;
+            e >>= 1;
+        }
+        acc
+    }
+
+    #[test]
+    fn matches_reference_on_two_and_three_limb_moduli() {
+        // Odd moduli below 2^62 so the reference cannot overflow.
+        for n in [0x3FFF_FFFF_FFFF_FFFBu128, 0x2000_0000_0000_0001, 0x3123_4567_89AB_CDEF, 0x1_0000_0001] {
+            let n_be = n.to_be_bytes();
+            let n_be = &n_be[n_be.iter().position(|&b| b != 0).unwrap()..];
+            let m = Modulus::new(n_be).unwrap();
+            for s in [0u128, 1, 2, 3, 12345, n - 1, n / 2, n / 3 + 7] {
+                for e in [3u32, 17, 65537, 0xFFFF_FFFF] {
+                    let mut s_be = vec![0u8; m.len()];
+                    let bytes = s.to_be_bytes();
+                    s_be.copy_from_slice(&bytes[16 - m.len()..]);
+                    let got = m.pow_be(&s_be, e).unwrap();
+                    let mut want = vec![0u8; m.len()];
+                    want.copy_from_slice(&pow_ref(s, e, n).to_be_bytes()[16 - m.len()..]);
+                    assert_eq!(got, want, "n={n:#x} s={s:#x} e={e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_a_signature_not_below_the_modulus() {
+        let n_be = [0x80, 0, 0, 0, 0, 0, 0, 0x01];
+        let m = Modulus::new(&n_be).unwrap();
+        assert!(m.pow_be(&n_be, 65537).is_none());
+        assert!(m.pow_be(&[0xFF; 8], 65537).is_none());
+        assert!(m.pow_be(&[0x7F; 8], 65537).is_some());
+        assert!(m.pow_be(&[0x7F; 7], 65537).is_none());
+    }
+
+    #[test]
+    fn refuses_even_or_tiny_moduli() {
+        assert!(Modulus::new(&[0x80, 0, 0, 0, 0, 0, 0, 0x02]).is_none());
+        assert!(Modulus::new(&[0x7F, 0xFF, 0xFF, 0xFF]).is_none());
+    }
+}
