@@ -372,10 +372,11 @@ pub(crate) fn run_jws(input: &Inputs<'_>) -> Result<(Header, Vec<u8>), Error> {
     let seg = compact::split(input.token)?;
     let sig = compact::decode_signature(&seg)?;
     let header = compact::decode_header(&seg)?;
-    let payload = crate::b64::decode("payload", seg.payload)?;
     let mut sink = FirstFailure::default();
+    // The payload is decoded only after crit and the signature: with an unsupported
+    // extension such as b64:false it need not be base64url at all.
     match signature_checks(input, &mut sink, &header, &seg, &sig) {
-        Some(true) => Ok((header, payload)),
+        Some(true) => Ok((header, crate::b64::decode("payload", seg.payload)?)),
         _ => Err(sink.0.unwrap_or_else(|| Error::new(ErrorKind::SignatureInvalid, "signature not verified"))),
     }
 }

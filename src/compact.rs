@@ -26,6 +26,9 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
             token.len()
         )));
     }
+    if token.starts_with('{') {
+        return Err(Error::malformed("JWS JSON serialization is not supported: pass the compact form"));
+    }
     let dots = token.bytes().filter(|&b| b == b'.').count();
     if dots != 2 {
         let what = if dots == 4 { " (a JWE? encrypted tokens are not supported)" } else { "" };
@@ -39,8 +42,10 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
         (Some(h), Some(p), Some(s)) => (h, p, s),
         _ => return Err(Error::malformed("token is not three segments")),
     };
-    if header.is_empty() || payload.is_empty() {
-        return Err(Error::malformed("token has an empty header or payload segment"));
+    // An empty payload is a valid JWS (RFC 7515 7.2.8 detached content aside, it signs
+    // the empty string); a JWT then fails as a payload that is not a JSON object.
+    if header.is_empty() {
+        return Err(Error::malformed("token has an empty header segment"));
     }
     let signing_input = &token[..header.len() + 1 + payload.len()];
     Ok(Segments { signing_input, header, payload, signature })

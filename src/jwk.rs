@@ -39,6 +39,9 @@ impl KeyMaterial {
         if !e_ok {
             return Err("RSA exponent must be odd, at least 3 and at most 32 bits".into());
         }
+        if crate::roca::fingerprint(&n) {
+            return Err("RSA modulus has the ROCA fingerprint (CVE-2017-15361): its private key is recoverable".into());
+        }
         Ok(Self::Rsa { n, e })
     }
 

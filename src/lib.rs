@@ -27,6 +27,7 @@ mod keyset;
 mod kind;
 pub mod limits;
 mod options;
+mod roca;
 mod time_fmt;
 mod verify;
 

@@ -52,14 +52,14 @@ impl Modulus {
         if !less_than(&s, &self.n) {
             return None;
         }
-        let mut scratch = vec![0u32; k + 2];
+        let mut scratch = vec![0u32; 2 * k];
         let mut base = vec![0u32; k];
         self.mul(&s, &self.rr, &mut base, &mut scratch); // s R mod n
         let mut acc = base.clone();
         let mut tmp = vec![0u32; k];
         // Left-to-right binary exponentiation; e = 65537 costs 16 squarings and 1 multiply.
         for bit in (0..31 - e.leading_zeros()).rev() {
-            self.mul(&acc, &acc, &mut tmp, &mut scratch);
+            self.sqr(&acc, &mut tmp, &mut scratch);
             if (e >> bit) & 1 == 1 {
                 self.mul(&tmp, &base, &mut acc, &mut scratch);
             } else {
@@ -72,41 +72,93 @@ impl Modulus {
         Some(limbs_to_be(&tmp, self.len))
     }
 
-    /// out = a b R^-1 mod n (CIOS). a, b < n; `t` is k + 2 limbs of scratch.
-    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], t: &mut [u32]) {
-        let n = &self.n;
-        let k = n.len();
+    /// out = a b R^-1 mod n for a, b < n. Multiplication and reduction share one pass over
+    /// the limbs (FIOS), which halves the loop and memory traffic of textbook CIOS.
+    fn mul(&self, a: &[u32], b: &[u32], out: &mut [u32], scratch: &mut [u32]) {
+        let k = self.n.len();
+        let (n, b, out) = (&self.n[..k], &b[..k], &mut out[..k]);
+        let t = &mut scratch[..k + 1];
         t.fill(0);
-        for &ai in a {
+        for &ai in &a[..k] {
             let ai = u64::from(ai);
+            let s = u64::from(t[0]) + ai * u64::from(b[0]);
+            let m = u64::from((s as u32).wrapping_mul(self.n0inv));
+            let mut c1 = s >> 32;
+            // The low limb becomes zero by the choice of m and is shifted out.
+            let mut c2 = (u64::from(s as u32) + m * u64::from(n[0])) >> 32;
+            for j in 1..k {
+                // Each sum fits 64 bits: (2^32-1) + (2^32-1)^2 + (2^32-1) = 2^64 - 1.
+                let s = u64::from(t[j]) + ai * u64::from(b[j]) + c1;
+                c1 = s >> 32;
+                let s = u64::from(s as u32) + m * u64::from(n[j]) + c2;
+                t[j - 1] = s as u32;
+                c2 = s >> 32;
+            }
+            let s = u64::from(t[k]) + c1 + c2;
+            t[k - 1] = s as u32;
+            t[k] = (s >> 32) as u32;
+        }
+        reduce_once(&t[..k], t[k] != 0, n, out);
+    }
+
+    /// out = a^2 R^-1 mod n for a < n: the square with each cross product computed once,
+    /// then a separate Montgomery reduction (about 3/4 of the work of `mul`).
+    fn sqr(&self, a: &[u32], out: &mut [u32], scratch: &mut [u32]) {
+        let k = self.n.len();
+        let (n, a, out) = (&self.n[..k], &a[..k], &mut out[..k]);
+        let t = &mut scratch[..2 * k];
+        t.fill(0);
+        // Cross products a[i] a[j], i < j.
+        for i in 0..k {
+            let ai = u64::from(a[i]);
+            let mut c = 0u64;
+            for j in i + 1..k {
+                let s = u64::from(t[i + j]) + ai * u64::from(a[j]) + c;
+                t[i + j] = s as u32;
+                c = s >> 32;
+            }
+            t[i + k] = c as u32;
+        }
+        // Double them (2C < 2^(64k): no bit leaves the 2k limbs)...
+        let mut bit = 0u32;
+        for limb in t.iter_mut() {
+            let next = *limb >> 31;
+            *limb = (*limb << 1) | bit;
+            bit = next;
+        }
+        // ...and add the squares a[i]^2 at limb 2i. The total a^2 fits 2k limbs.
+        let mut carry = 0u64;
+        for i in 0..k {
+            let sq = u64::from(a[i]) * u64::from(a[i]);
+            let s = u64::from(t[2 * i]) + (sq & 0xFFFF_FFFF) + carry;
+            t[2 * i] = s as u32;
+            let s = u64::from(t[2 * i + 1]) + (sq >> 32) + (s >> 32);
+            t[2 * i + 1] = s as u32;
+            carry = s >> 32;
+        }
+        // Montgomery reduction of the 2k-limb square.
+        let mut top = 0u64;
+        for i in 0..k {
+            let m = u64::from(t[i].wrapping_mul(self.n0inv));
             let mut c = 0u64;
             for j in 0..k {
-                // t[j] + ai b[j] + c < 2^64: (2^32-1) + (2^32-1)^2 + (2^32-1) = 2^64 - 1.
-                let s = u64::from(t[j]) + ai * u64::from(b[j]) + c;
-                t[j] = s as u32;
+                let s = u64::from(t[i + j]) + m * u64::from(n[j]) + c;
+                t[i + j] = s as u32;
                 c = s >> 32;
             }
-            let s = u64::from(t[k]) + c;
-            t[k] = s as u32;
-            t[k + 1] = (s >> 32) as u32;
+            let s = u64::from(t[i + k]) + c + top;
+            t[i + k] = s as u32;
+            top = s >> 32;
+        }
+        reduce_once(&t[k..], top != 0, n, out);
+    }
+}
 
-            let m = u64::from(t[0].wrapping_mul(self.n0inv));
-            let s = u64::from(t[0]) + m * u64::from(n[0]);
-            let mut c = s >> 32;
-            for j in 1..k {
-                let s = u64::from(t[j]) + m * u64::from(n[j]) + c;
-                t[j - 1] = s as u32;
-                c = s >> 32;
-            }
-            let s = u64::from(t[k]) + c;
-            t[k - 1] = s as u32;
-            t[k] = t[k + 1] + (s >> 32) as u32;
-        }
-        // t < 2n: one conditional subtraction reduces it.
-        if t[k] != 0 || !less_than(&t[..k], n) {
-            sub_in_place(&mut t[..k], n);
-        }
-        out.copy_from_slice(&t[..k]);
+/// out = t - n if t (with an overflow bit) >= n, else t. For t < 2n this is t mod n.
+fn reduce_once(t: &[u32], overflow: bool, n: &[u32], out: &mut [u32]) {
+    out.copy_from_slice(t);
+    if overflow || !less_than(out, n) {
+        sub_in_place(out, n);
     }
 }
 
