@@ -381,6 +381,15 @@ pub(crate) fn run_jws(input: &Inputs<'_>) -> Result<(Header, Vec<u8>), Error> {
     }
 }
 
+/// The checks a cached, already verified token must pass again on every use: the
+/// algorithm allow-list and every claim check, under this call's options and clock.
+pub(crate) fn recheck(input: &Inputs<'_>, token: &Token) -> Result<(), Error> {
+    choose_alg(input, token.header())?;
+    let mut sink = FirstFailure::default();
+    claim_checks(input, &mut sink, Some(token.header()), token.claims());
+    sink.0.map_or(Ok(()), Err)
+}
+
 /// Build a `Token` from what the pipeline decoded (both parts present).
 pub(crate) fn token_of(d: Decoded) -> Option<Token> {
     Some(Token::new(d.header?, d.claims?))

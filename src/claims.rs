@@ -31,10 +31,12 @@ const TIME_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claims {
     raw: Map<String, Value>,
+    /// The payload JSON exactly as received (checked: no duplicates, bounded depth).
+    source: String,
 }
 
 impl Claims {
-    pub(crate) fn from_map(raw: Map<String, Value>) -> Result<Self> {
+    pub(crate) fn from_json(source: String, raw: Map<String, Value>) -> Result<Self> {
         for name in STRING_CLAIMS {
             if let Some(v) = raw.get(name) {
                 if !v.is_string() {
@@ -68,11 +70,15 @@ impl Claims {
                 ));
             }
         }
-        Ok(Self { raw })
+        Ok(Self { raw, source })
     }
 
     pub fn raw(&self) -> &Map<String, Value> {
         &self.raw
+    }
+    /// The payload's JSON text as received.
+    pub fn json(&self) -> &str {
+        &self.source
     }
     /// Any claim, typed or not.
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -211,7 +217,7 @@ mod tests {
     use serde_json::json;
 
     fn claims(v: Value) -> Result<Claims> {
-        Claims::from_map(v.as_object().unwrap().clone())
+        Claims::from_json(v.to_string(), v.as_object().unwrap().clone())
     }
 
     #[test]

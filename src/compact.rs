@@ -1,6 +1,8 @@
 //! JWS compact serialization (RFC 7515 7.1): exactly three base64url segments. A JWE (five
 //! segments) or a bare payload is refused as a shape error before any decoding.
 
+use std::sync::Arc;
+
 use crate::b64;
 use crate::claims::Claims;
 use crate::error::{Error, Result};
@@ -52,22 +54,34 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
 }
 
 pub(crate) fn decode_header(seg: &Segments<'_>) -> Result<Header> {
-    let bytes = b64::decode("header", seg.header)?;
-    Header::from_map(json::parse_object("header", &bytes)?)
+    let (text, map) = decode_object("header", seg.header)?;
+    Header::from_json(text, map)
 }
 
 pub(crate) fn decode_claims(seg: &Segments<'_>) -> Result<Claims> {
-    let bytes = b64::decode("payload", seg.payload)?;
-    Claims::from_map(json::parse_object("payload", &bytes)?)
+    let (text, map) = decode_object("payload", seg.payload)?;
+    Claims::from_json(text, map)
+}
+
+fn decode_object(what: &str, segment: &str) -> Result<(String, serde_json::Map<String, serde_json::Value>)> {
+    let bytes = b64::decode(what, segment)?;
+    let map = json::parse_object(what, &bytes)?;
+    // parse_object accepted it, so it is UTF-8 JSON.
+    let text = String::from_utf8(bytes).map_err(|_| Error::malformed(format!("{what} is not UTF-8")))?;
+    Ok((text, map))
 }
 
 pub(crate) fn decode_signature(seg: &Segments<'_>) -> Result<Vec<u8>> {
     b64::decode("signature", seg.signature)
 }
 
-/// A decoded (not verified) token.
+/// A decoded token (verified when it comes from `verify`). Cloning is cheap: the parts
+/// are shared, which is what lets the verified-token cache hand out hits without copying.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub struct Token(Arc<Parts>);
+
+#[derive(Debug, PartialEq)]
+struct Parts {
     header: Header,
     claims: Claims,
     kind: TokenKind,
@@ -76,19 +90,16 @@ pub struct Token {
 impl Token {
     pub(crate) fn new(header: Header, claims: Claims) -> Self {
         let kind = TokenKind::classify(header.typ(), claims.typ());
-        Self { header, claims, kind }
+        Self(Arc::new(Parts { header, claims, kind }))
     }
     pub fn header(&self) -> &Header {
-        &self.header
+        &self.0.header
     }
     pub fn claims(&self) -> &Claims {
-        &self.claims
+        &self.0.claims
     }
     pub fn kind(&self) -> TokenKind {
-        self.kind
-    }
-    pub fn into_parts(self) -> (Header, Claims, TokenKind) {
-        (self.header, self.claims, self.kind)
+        self.0.kind
     }
 }
 

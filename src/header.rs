@@ -13,10 +13,12 @@ pub const UNTRUSTED_KEY_MEMBERS: [&str; 5] = ["jku", "x5u", "jwk", "x5c", "x5t#S
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     raw: Map<String, Value>,
+    /// The header JSON exactly as received.
+    source: String,
 }
 
 impl Header {
-    pub(crate) fn from_map(raw: Map<String, Value>) -> Result<Self> {
+    pub(crate) fn from_json(source: String, raw: Map<String, Value>) -> Result<Self> {
         match raw.get("alg") {
             Some(Value::String(_)) => {}
             Some(_) => return Err(Error::malformed("header alg is not a string").with_claim("alg")),
@@ -30,7 +32,12 @@ impl Header {
                 }
             }
         }
-        Ok(Self { raw })
+        Ok(Self { raw, source })
+    }
+
+    /// The header's JSON text as received.
+    pub fn json(&self) -> &str {
+        &self.source
     }
 
     /// The `alg` exactly as written (checked to be a string).

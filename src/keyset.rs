@@ -75,6 +75,8 @@ pub struct RejectedKey {
 pub struct KeySet {
     keys: Vec<Key>,
     rejected: Vec<RejectedKey>,
+    #[cfg(feature = "signature")]
+    cache: crate::cache::TokenCache,
 }
 
 impl KeySet {
@@ -104,7 +106,7 @@ impl KeySet {
             }
             None => return Err(Error::malformed("not a JWKS: no keys array (and not a single JWK)")),
         };
-        let mut set = KeySet { keys: Vec::new(), rejected: Vec::new() };
+        let mut set = KeySet::empty();
         for (index, value) in entries.iter().enumerate() {
             let kid = value.get("kid").and_then(Value::as_str).map(str::to_owned);
             let outcome = if index >= MAX_KEYS {
@@ -137,7 +139,36 @@ impl KeySet {
         };
         let mut key = Key::new(info, &material).map_err(|r| Error::new(ErrorKind::KeyRejected, r))?;
         key.any_kid = kid.is_none();
-        Ok(KeySet { keys: vec![key], rejected: Vec::new() })
+        let mut set = KeySet::empty();
+        set.keys.push(key);
+        Ok(set)
+    }
+
+    fn empty() -> Self {
+        KeySet {
+            keys: Vec::new(),
+            rejected: Vec::new(),
+            #[cfg(feature = "signature")]
+            cache: crate::cache::TokenCache::new(crate::cache::DEFAULT_CACHE_SIZE),
+        }
+    }
+
+    /// Set the verified-token cache size (default `DEFAULT_CACHE_SIZE`; 0 disables it).
+    /// See the `cache` module for what a hit still checks.
+    #[cfg(feature = "signature")]
+    pub fn with_cache(mut self, capacity: usize) -> Self {
+        self.cache = crate::cache::TokenCache::new(capacity);
+        self
+    }
+
+    #[cfg(feature = "signature")]
+    pub fn cache_stats(&self) -> crate::cache::CacheStats {
+        self.cache.stats()
+    }
+
+    #[cfg(feature = "signature")]
+    pub(crate) fn cache(&self) -> &crate::cache::TokenCache {
+        &self.cache
     }
 
     pub fn keys(&self) -> &[Key] {

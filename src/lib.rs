@@ -15,6 +15,8 @@
 
 mod algorithm;
 mod b64;
+#[cfg(feature = "signature")]
+mod cache;
 mod checks;
 mod claims;
 mod compact;
@@ -39,6 +41,8 @@ mod wasm;
 
 pub use algorithm::{Algorithm, KeyFamily};
 pub use checks::id as check_id;
+#[cfg(feature = "signature")]
+pub use cache::{CacheStats, DEFAULT_CACHE_SIZE};
 pub use claims::Claims;
 pub use compact::{decode, Token};
 pub use error::{Error, ErrorKind, Result};

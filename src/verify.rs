@@ -12,10 +12,32 @@ use crate::options::VerifyOptions;
 /// caller reads the clock). Returns the token only if every check passes; otherwise the
 /// first failure, in the order: structure, header, payload, crit, algorithm, key,
 /// signature, exp, nbf, iat, max_age, iss, aud, azp, kind, required claims.
+///
+/// Successful verifications are remembered by the key set's cache (see `cache`); a hit
+/// still re-checks the algorithm allow-list and every claim under `opts` and `now`.
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
     validate_options(opts)?;
+    let input = Inputs { token, keys: Some(keys), opts, now };
+    #[cfg(feature = "signature")]
+    {
+        let fingerprint = crate::cache::fingerprint(token);
+        if let Some(hit) = keys.cache().get(&fingerprint, now) {
+            checks::recheck(&input, &hit)?;
+            return Ok(hit);
+        }
+        let verified = verify_uncached(&input)?;
+        if let Some(exp) = verified.claims().exp() {
+            keys.cache().insert(fingerprint, verified.clone(), exp, now);
+        }
+        Ok(verified)
+    }
+    #[cfg(not(feature = "signature"))]
+    verify_uncached(&input)
+}
+
+fn verify_uncached(input: &Inputs<'_>) -> Result<Token> {
     let mut sink = FirstFailure::default();
-    let decoded = checks::run(&Inputs { token, keys: Some(keys), opts, now }, &mut sink);
+    let decoded = checks::run(input, &mut sink);
     if let Some(err) = sink.0 {
         return Err(err);
     }

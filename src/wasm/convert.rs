@@ -13,6 +13,11 @@ pub(crate) fn to_js(value: &impl serde::Serialize) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
+/// JSON text the core already validated, as a JS value.
+pub(crate) fn parse_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
 pub(crate) fn strings(items: &[&str]) -> js_sys::Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
 }

@@ -21,11 +21,11 @@ pub struct JsToken {
 impl JsToken {
     #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
     pub fn header(&self) -> JsValue {
-        convert::to_js(self.inner.header().raw())
+        convert::parse_json(self.inner.header().json())
     }
     #[wasm_bindgen(getter, unchecked_return_type = "Claims")]
     pub fn claims(&self) -> JsValue {
-        convert::to_js(self.inner.claims().raw())
+        convert::parse_json(self.inner.claims().json())
     }
     #[wasm_bindgen(getter, unchecked_return_type = "TokenKind")]
     pub fn kind(&self) -> String {
@@ -72,7 +72,11 @@ pub struct JsKeySet {
 #[wasm_bindgen(js_class = KeySet)]
 impl JsKeySet {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "string | Jwks | Jwk")] jwks: JsValue) -> JsResult<JsKeySet> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | Jwks | Jwk")] jwks: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "KeySetOptions")] options: JsValue,
+    ) -> JsResult<JsKeySet> {
+        let cache = options::cache_size(&options)?;
         let text = match jwks.as_string() {
             Some(text) => text,
             None if jwks.is_object() => js_sys::JSON::stringify(&jwks)
@@ -81,7 +85,8 @@ impl JsKeySet {
                 .ok_or_else(|| invalid_option("the JWKS object cannot be serialized"))?,
             None => return Err(invalid_option("KeySet takes a JWKS as JSON text or as an object")),
         };
-        crate::KeySet::from_jwks(&text).map(|inner| JsKeySet { inner }).map_err(to_js)
+        let inner = crate::KeySet::from_jwks(&text).map_err(to_js)?;
+        Ok(JsKeySet { inner: inner.with_cache(cache) })
     }
 
     /// A set holding one HMAC secret (bytes, or a string taken as UTF-8) for one algorithm.
@@ -104,7 +109,18 @@ impl JsKeySet {
             .parse()
             .map_err(to_js)?;
         let kid = get("kid");
-        crate::KeySet::from_secret(&bytes, alg, kid.as_deref()).map(|inner| JsKeySet { inner }).map_err(to_js)
+        let cache = options::cache_size(&options)?;
+        let inner = crate::KeySet::from_secret(&bytes, alg, kid.as_deref()).map_err(to_js)?;
+        Ok(JsKeySet { inner: inner.with_cache(cache) })
+    }
+
+    /// Verified-token cache counters.
+    #[wasm_bindgen(getter, js_name = cacheStats, unchecked_return_type = "CacheStats")]
+    pub fn cache_stats(&self) -> JsValue {
+        let s = self.inner.cache_stats();
+        convert::to_js(&serde_json::json!({
+            "hits": s.hits, "misses": s.misses, "entries": s.entries, "capacity": s.capacity
+        }))
     }
 
     #[wasm_bindgen(getter, unchecked_return_type = "KeyInfo[]")]

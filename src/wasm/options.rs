@@ -77,3 +77,18 @@ fn seconds(name: &str, v: f64) -> JsResult<u64> {
         Err(invalid_option(format!("{name} must be a non-negative number of seconds")))
     }
 }
+
+/// `cacheSize` from KeySet options (default `DEFAULT_CACHE_SIZE`, 0 disables).
+pub(crate) fn cache_size(options: &JsValue) -> JsResult<usize> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(crate::DEFAULT_CACHE_SIZE);
+    }
+    let v = js_sys::Reflect::get(options, &JsValue::from_str("cacheSize")).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() {
+        return Ok(crate::DEFAULT_CACHE_SIZE);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && (0.0..=1_000_000.0).contains(&n) => Ok(n as usize),
+        _ => Err(invalid_option("cacheSize must be a number from 0 to 1000000")),
+    }
+}

@@ -46,9 +46,22 @@ export interface VerifyOptions {
   now?: number;
 }
 
-export interface SecretOptions {
+export interface KeySetOptions {
+  /** Verified-token cache entries (default 1024; 0 disables). A hit skips the signature
+   *  only: the algorithm allow-list and every claim are checked again on each call. */
+  cacheSize?: number;
+}
+
+export interface SecretOptions extends KeySetOptions {
   alg: 'HS256' | 'HS384' | 'HS512';
   kid?: string;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  entries: number;
+  capacity: number;
 }
 
 export interface Jwk {

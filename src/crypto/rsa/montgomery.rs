@@ -38,6 +38,7 @@ impl Modulus {
         Some(Self { n, n0inv, rr, len })
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }

@@ -43,7 +43,7 @@ pub(super) fn verify<H: Digest + FixedOutputReset>(em_full: &[u8], mod_bits: usi
     Digest::update(&mut hasher, [0u8; 8]);
     Digest::update(&mut hasher, m_hash);
     Digest::update(&mut hasher, salt);
-    hasher.finalize().as_slice().ct_eq(h).into()
+    hasher.finalize()[..].ct_eq(h).into()
 }
 
 /// db ^= MGF1(seed, db.len()) (RFC 8017 B.2.1).
