@@ -1,66 +1,86 @@
-//! Core values into plain JS objects. JSON text and `JSON.parse` keep the conversion fast
-//! and exact (numbers beyond 2^53 lose precision the same way they would in JS).
+//! Core values into plain JS objects, built directly (no serializer): header and claims
+//! come from the JSON text the core already validated, through the engine's JSON.parse.
 
-use serde_json::{json, Map, Value};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::{Check, KeySet, Report};
-
-pub(crate) fn to_js(value: &impl serde::Serialize) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
-}
 
 /// JSON text the core already validated, as a JS value.
 pub(crate) fn parse_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-pub(crate) fn strings(items: &[&str]) -> js_sys::Array {
+pub(crate) fn strings(items: &[&str]) -> Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
-pub(crate) fn report(r: &Report) -> JsValue {
-    let checks: Vec<Value> = r.checks.iter().map(check).collect();
-    to_js(&json!({
-        "ok": r.ok,
-        "kind": r.kind.map(|k| k.name()),
-        "header": r.header.as_ref().map(|h| Value::Object(h.raw().clone())),
-        "claims": r.claims.as_ref().map(|c| Value::Object(c.raw().clone())),
-        "checks": checks,
-    }))
+/// A plain object from (name, value) pairs.
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (name, value) in fields {
+        let _ = Reflect::set(&obj, &JsValue::from_str(name), value);
+    }
+    obj.into()
 }
 
-fn check(c: &Check) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), c.id.into());
-    m.insert("status".into(), c.status.name().into());
+fn opt_str(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+pub(crate) fn report(r: &Report) -> JsValue {
+    let checks: Array = r.checks.iter().map(check).collect();
+    object(&[
+        ("ok", r.ok.into()),
+        ("kind", opt_str(r.kind.map(|k| k.name()))),
+        ("header", r.header.as_ref().map_or(JsValue::NULL, |h| parse_json(h.json()))),
+        ("claims", r.claims.as_ref().map_or(JsValue::NULL, |c| parse_json(c.json()))),
+        ("checks", checks.into()),
+    ])
+}
+
+fn check(c: &Check) -> JsValue {
+    let mut fields = vec![("id", JsValue::from_str(c.id)), ("status", JsValue::from_str(c.status.name()))];
     if let Some(code) = c.code {
-        m.insert("code".into(), code.into());
+        fields.push(("code", JsValue::from_str(code)));
     }
     if let Some(claim) = &c.claim {
-        m.insert("claim".into(), claim.as_str().into());
+        fields.push(("claim", JsValue::from_str(claim)));
     }
-    m.insert("reason".into(), c.reason.as_str().into());
-    Value::Object(m)
+    fields.push(("reason", JsValue::from_str(&c.reason)));
+    object(&fields)
 }
 
 pub(crate) fn key_infos(set: &KeySet) -> JsValue {
-    let keys: Vec<Value> = set
+    let keys: Array = set
         .keys()
         .iter()
         .map(|k| {
             let i = k.info();
-            json!({ "kid": i.kid, "kty": i.kty, "crv": i.crv, "alg": i.alg.map(|a| a.name()), "use": i.key_use, "bits": i.bits })
+            object(&[
+                ("kid", opt_str(i.kid.as_deref())),
+                ("kty", JsValue::from_str(&i.kty)),
+                ("crv", opt_str(i.crv.as_deref())),
+                ("alg", opt_str(i.alg.map(|a| a.name()))),
+                ("use", opt_str(i.key_use.as_deref())),
+                ("bits", JsValue::from(i.bits as u32)),
+            ])
         })
         .collect();
-    to_js(&keys)
+    keys.into()
 }
 
 pub(crate) fn rejected(set: &KeySet) -> JsValue {
-    let list: Vec<Value> =
-        set.rejected().iter().map(|r| json!({ "index": r.index, "kid": r.kid, "reason": r.reason })).collect();
-    to_js(&list)
+    let list: Array = set
+        .rejected()
+        .iter()
+        .map(|r| {
+            object(&[
+                ("index", JsValue::from(r.index as u32)),
+                ("kid", opt_str(r.kid.as_deref())),
+                ("reason", JsValue::from_str(&r.reason)),
+            ])
+        })
+        .collect();
+    list.into()
 }

@@ -57,8 +57,11 @@ impl JsToken {
     }
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
-        let (h, c) = (self.inner.header().raw(), self.inner.claims().raw());
-        convert::to_js(&serde_json::json!({ "header": h, "claims": c, "kind": self.inner.kind().name() }))
+        convert::object(&[
+            ("header", self.header()),
+            ("claims", self.claims()),
+            ("kind", JsValue::from_str(self.inner.kind().name())),
+        ])
     }
 }
 
@@ -118,9 +121,12 @@ impl JsKeySet {
     #[wasm_bindgen(getter, js_name = cacheStats, unchecked_return_type = "CacheStats")]
     pub fn cache_stats(&self) -> JsValue {
         let s = self.inner.cache_stats();
-        convert::to_js(&serde_json::json!({
-            "hits": s.hits, "misses": s.misses, "entries": s.entries, "capacity": s.capacity
-        }))
+        convert::object(&[
+            ("hits", JsValue::from(s.hits as f64)),
+            ("misses", JsValue::from(s.misses as f64)),
+            ("entries", JsValue::from(s.entries as u32)),
+            ("capacity", JsValue::from(s.capacity as u32)),
+        ])
     }
 
     #[wasm_bindgen(getter, unchecked_return_type = "KeyInfo[]")]

@@ -1,80 +1,82 @@
 //! JS options objects (camelCase) into core options. Unknown members are refused: a typo
 //! such as `audiences` must not silently disable a check.
 
-use serde::Deserialize;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::errors::{invalid_option, JsResult};
+use super::errors::{invalid_option, to_js, JsResult};
 use crate::{Algorithm, TokenKind, VerifyOptions};
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsOptions {
-    issuer: Option<OneOrMany>,
-    audience: Option<OneOrMany>,
-    azp: Option<String>,
-    kind: Option<String>,
-    algorithms: Option<Vec<String>>,
-    clock_tolerance: Option<f64>,
-    max_age: Option<f64>,
-    required_claims: Option<Vec<String>>,
-    now: Option<f64>,
-}
+const KNOWN: [&str; 9] =
+    ["issuer", "audience", "azp", "kind", "algorithms", "clockTolerance", "maxAge", "requiredClaims", "now"];
 
 /// Options plus `now` (seconds; the JS clock when absent).
 pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
-    let js: JsOptions = if value.is_undefined() || value.is_null() {
-        JsOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(value).map_err(|e| invalid_option(format!("invalid options: {e}")))?
-    };
     let mut opts = VerifyOptions::default();
-    opts.issuer = js.issuer.map(OneOrMany::into_vec).unwrap_or_default();
-    opts.audience = js.audience.map(OneOrMany::into_vec).unwrap_or_default();
-    opts.azp = js.azp;
-    opts.kind = js.kind.as_deref().map(str::parse::<TokenKind>).transpose().map_err(super::errors::to_js)?;
-    opts.algorithms = match js.algorithms {
-        None => None,
-        Some(list) => Some(
-            list.iter()
-                .map(|a| a.parse::<Algorithm>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| invalid_option(format!("algorithms: {}", e.message())))?,
-        ),
-    };
-    if let Some(t) = js.clock_tolerance {
-        opts.clock_tolerance = seconds("clockTolerance", t)?;
+    let mut now = None;
+    if !(value.is_undefined() || value.is_null()) {
+        let obj: &Object = value.dyn_ref().ok_or_else(|| invalid_option("options must be an object"))?;
+        for name in Object::keys(obj).iter() {
+            let name = name.as_string().unwrap_or_default();
+            if !KNOWN.contains(&name.as_str()) {
+                return Err(invalid_option(format!("unknown option \"{name}\"")));
+            }
+        }
+        let get = |name: &str| Reflect::get(obj, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
+        if let Some(v) = get("issuer") {
+            opts.issuer = one_or_many("issuer", &v)?;
+        }
+        if let Some(v) = get("audience") {
+            opts.audience = one_or_many("audience", &v)?;
+        }
+        if let Some(v) = get("azp") {
+            opts.azp = Some(string("azp", &v)?);
+        }
+        if let Some(v) = get("kind") {
+            opts.kind = Some(string("kind", &v)?.parse::<TokenKind>().map_err(to_js)?);
+        }
+        if let Some(v) = get("algorithms") {
+            let names = many("algorithms", &v)?;
+            let algs = names.iter().map(|a| a.parse::<Algorithm>()).collect::<Result<Vec<_>, _>>();
+            opts.algorithms = Some(algs.map_err(|e| invalid_option(format!("algorithms: {}", e.message())))?);
+        }
+        if let Some(v) = get("clockTolerance") {
+            opts.clock_tolerance = seconds("clockTolerance", &v)?;
+        }
+        if let Some(v) = get("maxAge") {
+            opts.max_age = Some(seconds("maxAge", &v)?);
+        }
+        if let Some(v) = get("requiredClaims") {
+            opts.required_claims = many("requiredClaims", &v)?;
+        }
+        if let Some(v) = get("now") {
+            now = Some(seconds("now", &v)? as i64);
+        }
     }
-    opts.max_age = js.max_age.map(|t| seconds("maxAge", t)).transpose()?;
-    opts.required_claims = js.required_claims.unwrap_or_default();
-    let now = match js.now {
-        Some(n) => i64::try_from(seconds("now", n)?).map_err(|_| invalid_option("now is out of range"))?,
-        None => (js_sys::Date::now() / 1000.0).floor() as i64,
-    };
+    let now = now.unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor() as i64);
     Ok((opts, now))
 }
 
-fn seconds(name: &str, v: f64) -> JsResult<u64> {
-    if v.is_finite() && v >= 0.0 && v <= crate::limits::MAX_NUMERIC_DATE as f64 {
-        Ok(v.floor() as u64)
-    } else {
-        Err(invalid_option(format!("{name} must be a non-negative number of seconds")))
+fn string(name: &str, v: &JsValue) -> JsResult<String> {
+    v.as_string().ok_or_else(|| invalid_option(format!("{name} must be a string")))
+}
+
+fn many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
+    let arr: &Array = v.dyn_ref().ok_or_else(|| invalid_option(format!("{name} must be an array of strings")))?;
+    arr.iter().map(|item| item.as_string().ok_or_else(|| invalid_option(format!("{name} must be an array of strings")))).collect()
+}
+
+fn one_or_many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
+    match v.as_string() {
+        Some(s) => Ok(vec![s]),
+        None => many(name, v).map_err(|_| invalid_option(format!("{name} must be a string or an array of strings"))),
+    }
+}
+
+fn seconds(name: &str, v: &JsValue) -> JsResult<u64> {
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 && n <= crate::limits::MAX_NUMERIC_DATE as f64 => Ok(n.floor() as u64),
+        _ => Err(invalid_option(format!("{name} must be a non-negative number of seconds"))),
     }
 }
 
@@ -83,7 +85,7 @@ pub(crate) fn cache_size(options: &JsValue) -> JsResult<usize> {
     if options.is_undefined() || options.is_null() {
         return Ok(crate::DEFAULT_CACHE_SIZE);
     }
-    let v = js_sys::Reflect::get(options, &JsValue::from_str("cacheSize")).unwrap_or(JsValue::UNDEFINED);
+    let v = Reflect::get(options, &JsValue::from_str("cacheSize")).unwrap_or(JsValue::UNDEFINED);
     if v.is_undefined() {
         return Ok(crate::DEFAULT_CACHE_SIZE);
     }

@@ -1,0 +1,73 @@
+// The package's Node entry (pkg/node.js): the shared runtime checks, then the finer points of the
+// API contract that need no other runtime (error codes, options, key sets, roles and scopes).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tw from '../../pkg/node.js';
+import { exercise } from './fixtures/exercise.mjs';
+import { assertSummary } from './fixtures/expect-summary.mjs';
+import { makeFixture, runtimeFixture } from './fixtures/tokens.mjs';
+
+const fx = await makeFixture();
+const keySet = new tw.KeySet(fx.jwks);
+const opts = { issuer: fx.issuer };
+
+function assertTokenError(fn, code) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof tw.TokenError, `not a TokenError: ${err?.stack ?? err}`);
+    assert.equal(err.name, 'TokenError');
+    assert.equal(err.code, code, err.message);
+    return true;
+  });
+}
+
+test('shared runtime checks pass in Node', async () => {
+  assertSummary(exercise(tw, await runtimeFixture()));
+});
+
+test('KeySet accepts a JWKS JSON string', () => {
+  const t = tw.verify(fx.token, new tw.KeySet(JSON.stringify(fx.jwks)), opts);
+  assert.equal(t.claims.sub, 'u1');
+});
+
+test('verify reports expiry, also via options.now', () => {
+  assertTokenError(() => tw.verify(fx.expired, keySet, opts), 'expired');
+  assertTokenError(() => tw.verify(fx.token, keySet, { ...opts, now: fx.now + 3600 }), 'expired');
+});
+
+test('verify checks issuer, audience, kind and algorithms', () => {
+  assertTokenError(() => tw.verify(fx.token, keySet, { issuer: 'http://other/realms/x' }), 'issuer_mismatch');
+  assertTokenError(() => tw.verify(fx.idToken, keySet, { ...opts, audience: 'not-spa' }), 'audience_mismatch');
+  assertTokenError(() => tw.verify(fx.token, keySet, { ...opts, kind: 'id' }), 'wrong_kind');
+  assertTokenError(() => tw.verify(fx.token, keySet, { ...opts, algorithms: ['ES256'] }), 'alg_not_allowed');
+  assert.equal(tw.verify(fx.idToken, keySet, { ...opts, audience: 'spa', kind: 'id' }).kind, 'id');
+});
+
+test('verify reports a kid missing from the key set', () => {
+  assertTokenError(() => tw.verify(fx.unknownKid, keySet, opts), 'key_not_found');
+});
+
+test('KeySet.fromSecret verifies HS256 tokens', () => {
+  const { secret, kid, token } = fx.hs256;
+  const t = tw.verify(token, tw.KeySet.fromSecret(secret, { alg: 'HS256', kid }), opts);
+  assert.equal(t.claims.sub, 'u1');
+  const wrong = tw.KeySet.fromSecret('another-secret-of-at-least-32-bytes', { alg: 'HS256', kid });
+  assertTokenError(() => tw.verify(token, wrong, opts), 'signature_invalid');
+});
+
+test('Token exposes Keycloak roles and scopes', () => {
+  const t = tw.decode(fx.token);
+  assert.deepEqual([...t.realmRoles()], ['user']);
+  assert.deepEqual([...t.resourceRoles('spa')], ['viewer']);
+  assert.equal(t.hasResourceRole('viewer', 'spa'), true);
+  assert.equal(t.hasResourceRole('viewer', 'other'), false);
+  assert.deepEqual([...t.scopes()], ['openid', 'profile']);
+  assert.equal(t.hasScope('profile'), true);
+  assert.equal(t.hasScope('email'), false);
+});
+
+test('explain without a key set skips the signature check', () => {
+  const r = tw.explain(fx.token, null, opts);
+  const sig = r.checks.filter((c) => c.status === 'skipped');
+  assert.ok(sig.length > 0, JSON.stringify(r.checks));
+  assert.equal(r.claims.sub, 'u1');
+});

@@ -1,0 +1,9 @@
+// Node entry: Node has no fetch of file: URLs, so read the Wasm beside this file and
+// instantiate it synchronously; importers then use the API without awaiting init().
+import { readFileSync } from 'node:fs';
+import { initSync } from './tokenward.js';
+
+initSync({ module: readFileSync(new URL('./tokenward_bg.wasm', import.meta.url)) });
+
+export * from './tokenward.js';
+// @tokenward:token-error-export
