@@ -3,8 +3,12 @@
 // hand-written runtime entries and package.json from www/pkg/. Rebuilds pkg/ from scratch each
 // time, so stale snippets or entries never survive.
 //
-// Usage: node scripts/build.mjs [--no-default-features] [--features=a,b]
-//   or env TOKENWARD_NO_DEFAULT_FEATURES=1, TOKENWARD_FEATURES=a,b (e.g. a build without signature crypto)
+// Two flavours from one crate, each with the same entries (node, browser, workerd):
+//   pkg/        full: decode, verify, explain, every algorithm (cargo default features)
+//   pkg/lite/   no signature crypto (--no-default-features): decode and explain only, a fraction
+//               of the size, for pages that never verify (exported as "tokenward/lite")
+//
+// Usage: node scripts/build.mjs
 //   TOKENWARD_SKIP_ENSURE_TOOLS=1 skips scripts/ensure-tools.sh (./run has already called it).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -44,15 +48,10 @@ const WASM_OPT_FLAGS = [
 const TOKEN_ERROR_MARKER = '// @tokenward:token-error-export';
 const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 
-function options() {
-  const args = process.argv.slice(2);
-  const featuresArg = args.find((a) => a.startsWith('--features='));
-  return {
-    noDefaultFeatures:
-      args.includes('--no-default-features') || process.env.TOKENWARD_NO_DEFAULT_FEATURES === '1',
-    features: featuresArg ? featuresArg.slice('--features='.length) : process.env.TOKENWARD_FEATURES ?? '',
-  };
-}
+const FLAVOURS = [
+  { dir: pkgDir, noDefaultFeatures: false },
+  { dir: join(pkgDir, 'lite'), noDefaultFeatures: true },
+];
 
 function cargoMetadata() {
   const meta = JSON.parse(capture('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: root }));
@@ -60,10 +59,9 @@ function cargoMetadata() {
   return { version: pkg.version, targetDir: meta.target_directory };
 }
 
-function cargoBuild({ noDefaultFeatures, features }) {
+function cargoBuild({ noDefaultFeatures }) {
   const args = ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib'];
   if (noDefaultFeatures) args.push('--no-default-features');
-  if (features) args.push('--features', features);
   run('cargo', args, { cwd: root });
 }
 
@@ -74,27 +72,23 @@ function findFiles(dir, suffix) {
     .filter((f) => f.endsWith(suffix));
 }
 
-function tokenErrorExport() {
-  const found = findFiles(join(pkgDir, 'snippets'), TOKEN_ERROR_SNIPPET);
-  if (found.length > 1) throw new Error(`several TokenError snippets: ${found.join(', ')}`);
-  if (found.length === 0) {
-    console.warn(`warning: no snippets/*/${TOKEN_ERROR_SNIPPET} in pkg/: entries will not export TokenError`);
-    return '// TokenError: this build has no snippet src/wasm/token_error.js';
-  }
-  return `export { TokenError } from './${relative(pkgDir, found[0])}';`;
+function tokenErrorExport(dir) {
+  const found = findFiles(join(dir, 'snippets'), TOKEN_ERROR_SNIPPET);
+  if (found.length !== 1) throw new Error(`expected one snippets/*/${TOKEN_ERROR_SNIPPET} in ${dir}, found ${found.length}`);
+  return `export { TokenError } from './${relative(dir, found[0])}';`;
 }
 
 // Each www/pkg/*.js becomes a pkg/ entry with a .d.ts beside it (its own www/pkg/<name>.d.ts if
 // present, else the shared entry.d.ts): a new entry needs only its file here and in package.json.
-function writeEntries() {
-  const errorExport = tokenErrorExport();
+function writeEntries(dir) {
+  const errorExport = tokenErrorExport(dir);
   const sharedTypes = readFileSync(join(templateDir, 'entry.d.ts'), 'utf8');
   for (const file of readdirSync(templateDir).filter((f) => f.endsWith('.js'))) {
     const source = readFileSync(join(templateDir, file), 'utf8');
-    writeFileSync(join(pkgDir, file), source.replace(TOKEN_ERROR_MARKER, errorExport));
+    writeFileSync(join(dir, file), source.replace(TOKEN_ERROR_MARKER, errorExport));
     const typesFile = file.replace(/\.js$/, '.d.ts');
     const ownTypes = join(templateDir, typesFile);
-    writeFileSync(join(pkgDir, typesFile), existsSync(ownTypes) ? readFileSync(ownTypes, 'utf8') : sharedTypes);
+    writeFileSync(join(dir, typesFile), existsSync(ownTypes) ? readFileSync(ownTypes, 'utf8') : sharedTypes);
   }
 }
 
@@ -109,37 +103,39 @@ function writePackageJson(version) {
   writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // A manifest pointing at a missing file would only fail for users: check here.
   const missing = [...manifest.files, ...exportTargets(manifest.exports)].filter((f) => !existsSync(join(pkgDir, f)));
+  // wasm-bindgen's "*" .gitignore files would also hide files from npm pack.
+  for (const f of findFiles(pkgDir, '.gitignore')) rmSync(f);
   if (missing.length) throw new Error(`pkg/package.json names missing files: ${missing.join(', ')}`);
 }
 
-function printSizes() {
-  const wasm = [join(pkgDir, `${crateName}_bg.wasm`)];
-  const js = findFiles(pkgDir, '.js');
-  console.log('\npkg/ sizes');
+// What a page loads: the Wasm, the wasm-bindgen glue, the browser entry and the error snippet.
+function printSizes(dir) {
+  const wasm = [join(dir, `${crateName}_bg.wasm`)];
+  const js = [join(dir, `${crateName}.js`), join(dir, 'browser.js'), ...findFiles(join(dir, 'snippets'), '.js')];
+  console.log(`\n${relative(root, dir)}/ as a page loads it`);
   console.log(`  ${crateName}_bg.wasm  ${formatSize(sizeOf(wasm))}`);
   console.log(`  JS (${js.length} files)    ${formatSize(sizeOf(js))}`);
   console.log(`  total             ${formatSize(sizeOf([...wasm, ...js]))}`);
 }
 
+function buildFlavour(flavour, targetDir) {
+  cargoBuild(flavour);
+  const wasmIn = join(targetDir, 'wasm32-unknown-unknown', 'release', `${crateName}.wasm`);
+  mkdirSync(flavour.dir, { recursive: true });
+  run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', flavour.dir, '--out-name', crateName, wasmIn]);
+  const wasmOut = join(flavour.dir, `${crateName}_bg.wasm`);
+  run(join(root, 'node_modules', '.bin', 'wasm-opt'), [...WASM_OPT_FLAGS, wasmOut, '-o', wasmOut]);
+  writeEntries(flavour.dir);
+}
+
 function main() {
-  const opts = options();
   if (process.env.TOKENWARD_SKIP_ENSURE_TOOLS !== '1') run(join(root, 'scripts', 'ensure-tools.sh'), []);
   const { version, targetDir } = cargoMetadata();
-  cargoBuild(opts);
-  const wasmIn = join(targetDir, 'wasm32-unknown-unknown', 'release', `${crateName}.wasm`);
-
   rmSync(pkgDir, { recursive: true, force: true });
-  mkdirSync(pkgDir);
-  run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', pkgDir, '--out-name', crateName, wasmIn]);
-  // wasm-bindgen's "*" .gitignore would also hide files from npm pack; the root .gitignore covers pkg/.
-  rmSync(join(pkgDir, '.gitignore'), { force: true });
-
-  const wasmOut = join(pkgDir, `${crateName}_bg.wasm`);
-  run(join(root, 'node_modules', '.bin', 'wasm-opt'), [...WASM_OPT_FLAGS, wasmOut, '-o', wasmOut]);
-
-  writeEntries();
+  // Lite first: the full build is then what target/ holds for the native tests' next run.
+  for (const flavour of [...FLAVOURS].reverse()) buildFlavour(flavour, targetDir);
   writePackageJson(version);
-  printSizes();
+  for (const flavour of FLAVOURS) printSizes(flavour.dir);
 }
 
 try {

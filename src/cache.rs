@@ -1,3 +1,4 @@
+#![cfg_attr(not(feature = "signature"), allow(dead_code))]
 //! Verified-token cache: an edge guard sees the same few tokens again and again, and the
 //! signature of a token under a given key set never changes, so it is checked once.
 //!

@@ -9,6 +9,7 @@ use crate::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT_BYTES, MIN_RSA_BITS};
 
 /// Public key (or, for HMAC, secret) bytes, validated for shape and size.
 #[derive(Clone)]
+#[cfg_attr(not(feature = "signature"), allow(dead_code))]
 pub(crate) enum KeyMaterial {
     /// Big-endian modulus and exponent, leading zero bytes removed.
     Rsa { n: Vec<u8>, e: Vec<u8> },

@@ -75,7 +75,6 @@ pub struct RejectedKey {
 pub struct KeySet {
     keys: Vec<Key>,
     rejected: Vec<RejectedKey>,
-    #[cfg(feature = "signature")]
     cache: crate::cache::TokenCache,
 }
 
@@ -148,25 +147,22 @@ impl KeySet {
         KeySet {
             keys: Vec::new(),
             rejected: Vec::new(),
-            #[cfg(feature = "signature")]
             cache: crate::cache::TokenCache::new(crate::cache::DEFAULT_CACHE_SIZE),
         }
     }
 
     /// Set the verified-token cache size (default `DEFAULT_CACHE_SIZE`; 0 disables it).
     /// See the `cache` module for what a hit still checks.
-    #[cfg(feature = "signature")]
     pub fn with_cache(mut self, capacity: usize) -> Self {
         self.cache = crate::cache::TokenCache::new(capacity);
         self
     }
 
-    #[cfg(feature = "signature")]
     pub fn cache_stats(&self) -> crate::cache::CacheStats {
         self.cache.stats()
     }
 
-    #[cfg(feature = "signature")]
+    #[cfg_attr(not(feature = "signature"), allow(dead_code))]
     pub(crate) fn cache(&self) -> &crate::cache::TokenCache {
         &self.cache
     }

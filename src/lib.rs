@@ -15,7 +15,6 @@
 
 mod algorithm;
 mod b64;
-#[cfg(feature = "signature")]
 mod cache;
 mod checks;
 mod claims;
@@ -41,7 +40,6 @@ mod wasm;
 
 pub use algorithm::{Algorithm, KeyFamily};
 pub use checks::id as check_id;
-#[cfg(feature = "signature")]
 pub use cache::{CacheStats, DEFAULT_CACHE_SIZE};
 pub use claims::Claims;
 pub use compact::{decode, Token};

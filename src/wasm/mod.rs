@@ -10,6 +10,11 @@ use wasm_bindgen::prelude::*;
 
 use errors::{invalid_option, to_js, JsResult};
 
+// Single-threaded Wasm (no atomics): talc's dynamic heap grows Wasm memory as needed.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A decoded token: header, claims, kind and Keycloak role / scope helpers. Returned by
 /// `decode` (unverified) and `verify` (verified).
 #[wasm_bindgen(js_name = Token)]
@@ -93,6 +98,7 @@ impl JsKeySet {
     }
 
     /// A set holding one HMAC secret (bytes, or a string taken as UTF-8) for one algorithm.
+    #[cfg(feature = "signature")]
     #[wasm_bindgen(js_name = fromSecret)]
     pub fn from_secret(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] secret: JsValue,
@@ -118,6 +124,7 @@ impl JsKeySet {
     }
 
     /// Verified-token cache counters.
+    #[cfg(feature = "signature")]
     #[wasm_bindgen(getter, js_name = cacheStats, unchecked_return_type = "CacheStats")]
     pub fn cache_stats(&self) -> JsValue {
         let s = self.inner.cache_stats();
@@ -168,6 +175,8 @@ pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -
 }
 
 /// Verify the signature with `keys`, then the claims under `options`. Throws `TokenError`.
+/// Absent from the build without signature crypto.
+#[cfg(feature = "signature")]
 #[wasm_bindgen]
 pub fn verify(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,

@@ -18,6 +18,7 @@ const npm = (args, cwd) =>
 const CHECK_SCRIPT = `
 import { decode, verify, explain, KeySet, TokenError } from 'tokenward';
 import * as tw from 'tokenward';
+import * as lite from 'tokenward/lite';
 import { readFileSync } from 'node:fs';
 const { exercise } = await import(process.env.EXERCISE_URL);
 const fx = JSON.parse(readFileSync(new URL('./fixture.json', import.meta.url), 'utf8'));
@@ -27,6 +28,7 @@ console.log(JSON.stringify({
   resolved: import.meta.resolve('tokenward'),
   wasmResolved: import.meta.resolve('tokenward/tokenward_bg.wasm'),
   summary: exercise(tw, fx),
+  lite: { resolved: import.meta.resolve('tokenward/lite'), verify: typeof lite.verify, kind: lite.decode(fx.token).kind },
 }));
 `;
 
@@ -59,4 +61,7 @@ test('the packed tarball installs and imports by name', { timeout: 180_000 }, as
   assert.match(result.resolved, /\/node_modules\/tokenward\/node\.js$/);
   assert.match(result.wasmResolved, /\/node_modules\/tokenward\/tokenward_bg\.wasm$/);
   assertSummary(result.summary);
+  assert.match(result.lite.resolved, /\/node_modules\/tokenward\/lite\/node\.js$/);
+  assert.equal(result.lite.verify, 'undefined', 'the lite build has no verify');
+  assert.equal(result.lite.kind, 'access');
 });
