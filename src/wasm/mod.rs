@@ -4,6 +4,7 @@
 mod convert;
 mod errors;
 mod options;
+mod roles;
 mod typings;
 
 use wasm_bindgen::prelude::*;
@@ -16,56 +17,70 @@ use errors::{invalid_option, to_js, JsResult};
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// A decoded token: header, claims, kind and Keycloak role / scope helpers. Returned by
-/// `decode` (unverified) and `verify` (verified).
+/// `decode` (unverified) and `verify` (verified). It holds only the JS objects it hands
+/// out, so the Rust side frees the decoded token at once: nothing large waits for the
+/// JS garbage collector's finalizers.
 #[wasm_bindgen(js_name = Token)]
 pub struct JsToken {
-    inner: crate::Token,
+    header: JsValue,
+    claims: JsValue,
+    kind: crate::TokenKind,
+}
+
+impl From<crate::Token> for JsToken {
+    fn from(t: crate::Token) -> Self {
+        Self {
+            header: convert::parse_json(t.header().json()),
+            claims: convert::parse_json(t.claims().json()),
+            kind: t.kind(),
+        }
+    }
 }
 
 #[wasm_bindgen(js_class = Token)]
 impl JsToken {
     #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
     pub fn header(&self) -> JsValue {
-        convert::parse_json(self.inner.header().json())
+        self.header.clone()
     }
     #[wasm_bindgen(getter, unchecked_return_type = "Claims")]
     pub fn claims(&self) -> JsValue {
-        convert::parse_json(self.inner.claims().json())
+        self.claims.clone()
     }
     #[wasm_bindgen(getter, unchecked_return_type = "TokenKind")]
     pub fn kind(&self) -> String {
-        self.inner.kind().name().to_owned()
+        self.kind.name().to_owned()
     }
     #[wasm_bindgen(js_name = realmRoles, unchecked_return_type = "string[]")]
     pub fn realm_roles(&self) -> js_sys::Array {
-        convert::strings(&self.inner.claims().realm_roles())
+        roles::realm(&self.claims)
     }
     #[wasm_bindgen(js_name = resourceRoles, unchecked_return_type = "string[]")]
     pub fn resource_roles(&self, client: &str) -> js_sys::Array {
-        convert::strings(&self.inner.claims().resource_roles(client))
+        roles::resource(&self.claims, client)
     }
     #[wasm_bindgen(js_name = hasRealmRole)]
     pub fn has_realm_role(&self, role: &str) -> bool {
-        self.inner.claims().has_realm_role(role)
+        roles::contains(&roles::realm(&self.claims), role)
     }
     #[wasm_bindgen(js_name = hasResourceRole)]
     pub fn has_resource_role(&self, role: &str, client: &str) -> bool {
-        self.inner.claims().has_resource_role(role, client)
+        roles::contains(&roles::resource(&self.claims, client), role)
     }
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn scopes(&self) -> js_sys::Array {
-        convert::strings(&self.inner.claims().scopes())
+        roles::scopes(&self.claims)
     }
     #[wasm_bindgen(js_name = hasScope)]
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.inner.claims().has_scope(scope)
+        roles::contains(&roles::scopes(&self.claims), scope)
     }
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
         convert::object(&[
-            ("header", self.header()),
-            ("claims", self.claims()),
-            ("kind", JsValue::from_str(self.inner.kind().name())),
+            ("header", self.header.clone()),
+            ("claims", self.claims.clone()),
+            ("kind", JsValue::from_str(self.kind.name())),
         ])
     }
 }
@@ -171,7 +186,7 @@ fn token_text(token: &JsValue) -> JsResult<String> {
 /// Decode without verifying. Never use the result to authorize.
 #[wasm_bindgen]
 pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> JsResult<JsToken> {
-    crate::decode(&token_text(&token)?).map(|inner| JsToken { inner }).map_err(to_js)
+    crate::decode(&token_text(&token)?).map(JsToken::from).map_err(to_js)
 }
 
 /// Verify the signature with `keys`, then the claims under `options`. Throws `TokenError`.
@@ -185,7 +200,7 @@ pub fn verify(
 ) -> JsResult<JsToken> {
     let token = token_text(&token)?;
     let (opts, now) = options::parse(options)?;
-    crate::verify(&token, &keys.inner, &opts, now).map(|inner| JsToken { inner }).map_err(to_js)
+    crate::verify(&token, &keys.inner, &opts, now).map(JsToken::from).map_err(to_js)
 }
 
 /// Every check with pass / fail / skipped and a reason. `keys` may be null (signature
