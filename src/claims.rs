@@ -275,4 +275,65 @@ mod tests {
         assert_eq!(c.iss(), Some("x"));
         assert_eq!(c.get("custom"), Some(&json!({"any": [1, 2]})));
     }
+
+    fn parse(text: &str) -> Result<Claims> {
+        Claims::from_json(text.to_string(), crate::json::parse_object("payload", text.as_bytes())?)
+    }
+
+    #[test]
+    fn duplicates_are_found_at_any_depth_and_however_spelled() {
+        for text in [
+            r#"{"sub":"a","sub":"b"}"#,
+            r#"{"s\u0075b":"a","sub":"b"}"#,
+            r#"{"realm_access":{"roles":["x"],"roles":[]}}"#,
+            r#"{"resource_access":{"spa":{"roles":[]},"spa":{"roles":[]}}}"#,
+            r#"{"custom":{"a":1,"b":{"c":2,"c":3}}}"#,
+            r#"{"custom":[{"k":1,"k":1}]}"#,
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.message().contains("duplicate member"), "{text}: {}", err.message());
+        }
+        // Past 16 members the check switches to a hash set; the last key repeats the first.
+        let mut big: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+        assert!(parse(&format!("{{{}}}", big.join(","))).is_ok());
+        big.push("\"k0\":0".into());
+        assert!(parse(&format!("{{{}}}", big.join(","))).unwrap_err().message().contains("duplicate"));
+    }
+
+    #[test]
+    fn escaped_registered_names_are_still_checked() {
+        let err = parse(r#"{"\u0065xp":"1800000000"}"#).unwrap_err();
+        assert_eq!(err.claim(), Some("exp"));
+        assert_eq!(parse(r#"{"\u0065xp":1800000000}"#).unwrap().exp(), Some(1_800_000_000));
+    }
+
+    #[test]
+    fn roles_errors_name_the_enclosing_claim() {
+        for (text, claim) in [
+            (r#"{"realm_access":{"roles":["a",1]}}"#, "realm_access"),
+            (r#"{"realm_access":{"roles":"a"}}"#, "realm_access"),
+            (r#"{"realm_access":[]}"#, "realm_access"),
+            (r#"{"resource_access":{"spa":{"roles":[true]}}}"#, "resource_access"),
+            (r#"{"resource_access":{"spa":"x"}}"#, "resource_access"),
+            (r#"{"aud":["a",{}]}"#, "aud"),
+            (r#"{"aud":{}}"#, "aud"),
+            (r#"{"iss":{}}"#, "iss"),
+            (r#"{"exp":{}}"#, "exp"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.claim(), Some(claim), "{text}: {}", err.message());
+            assert!(err.message().starts_with(&format!("claim {claim} must be")), "{}", err.message());
+        }
+        // Other members of a roles object are free-form.
+        let c = parse(r#"{"realm_access":{"roles":["a"],"extra":{"x":[1]}}}"#).unwrap();
+        assert_eq!(c.realm_roles(), vec!["a"]);
+    }
+
+    #[test]
+    fn the_payload_must_be_an_object() {
+        for text in ["[]", "1", "\"x\"", "null", "{} {}", ""] {
+            assert_eq!(parse(text).unwrap_err().code(), "malformed", "{text}");
+        }
+        assert_eq!(parse("{}").unwrap().raw().len(), 0);
+    }
 }

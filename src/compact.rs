@@ -109,7 +109,8 @@ pub fn decode(token: &str) -> Result<Token> {
     let seg = split(token)?;
     let header = decode_header(&seg)?;
     let claims = decode_claims(&seg)?;
-    decode_signature(&seg)?;
+    // The signature's bytes are not needed here, only that the segment is strict base64url.
+    b64::check("signature", seg.signature)?;
     Ok(Token::new(header, claims))
 }
 
