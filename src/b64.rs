@@ -68,7 +68,6 @@ mod tests {
     }
 }
 
-#[cfg(test)]
 pub fn encode(input: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(input)
 }

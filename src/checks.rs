@@ -396,6 +396,21 @@ pub(crate) fn run_jws(input: &Inputs<'_>) -> Result<(Header, Vec<u8>), Error> {
 }
 
 #[cfg_attr(not(feature = "signature"), allow(dead_code))]
+/// Everything before the signature, in `verify`'s order (structure, header, payload, crit,
+/// algorithm, key): the token, its algorithm, the candidate keys (positions in the set),
+/// the signing input and the signature, for a verifier outside this crate.
+pub(crate) fn before_signature(input: &Inputs<'_>) -> Result<(Token, Algorithm, Vec<usize>, Vec<u8>), Error> {
+    let seg = compact::split(input.token)?;
+    let sig = compact::decode_signature(&seg)?;
+    let header = compact::decode_header(&seg)?;
+    let claims = compact::decode_claims(&seg)?;
+    header.check_extensions()?;
+    let alg = choose_alg(input, &header)?;
+    let keys = input.keys.ok_or_else(|| Error::new(ErrorKind::KeyNotFound, "no key set given"))?;
+    let candidates = keys.select_indexed(alg, header.kid())?;
+    Ok((Token::new(header, claims), alg, candidates, sig))
+}
+
 /// The checks a cached, already verified token must pass again on every use: the
 /// algorithm allow-list and every claim check, under this call's options and clock.
 pub(crate) fn recheck(input: &Inputs<'_>, token: &Token) -> Result<(), Error> {

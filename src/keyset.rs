@@ -13,6 +13,8 @@ use crate::limits::{MAX_JWKS_BYTES, MAX_KEYS};
 pub struct Key {
     info: JwkInfo,
     family: KeyFamily,
+    /// The validated public material, for handing the key to another verifier (WebCrypto).
+    material: KeyMaterial,
     /// A key given on its own (a secret, or a bare JWK) without a `kid` answers to any
     /// token `kid`, as a single key does in jose; keys from a JWKS match by `kid` only.
     any_kid: bool,
@@ -24,6 +26,7 @@ impl Key {
     fn new(info: JwkInfo, material: &KeyMaterial) -> Result<Self, String> {
         Ok(Self {
             family: material.family(),
+            material: material.clone(),
             any_kid: false,
             #[cfg(feature = "signature")]
             prepared: crate::crypto::prepare(material)?,
@@ -43,6 +46,32 @@ impl Key {
     }
     pub fn family(&self) -> KeyFamily {
         self.family
+    }
+
+    /// The key's public members as a JWK (kty with n, e / crv, x, y), rebuilt from the
+    /// validated material, for importing it into another verifier (WebCrypto). `None` for
+    /// an HMAC secret, which never leaves the key set.
+    pub fn public_jwk(&self) -> Option<Vec<(&'static str, String)>> {
+        use crate::b64::encode;
+        Some(match &self.material {
+            KeyMaterial::Rsa { n, e } => vec![("kty", "RSA".into()), ("n", encode(n)), ("e", encode(e))],
+            KeyMaterial::Ec { family, point } => {
+                let len = (point.len() - 1) / 2;
+                let crv = match family {
+                    KeyFamily::EcP256 => "P-256",
+                    KeyFamily::EcP384 => "P-384",
+                    _ => "P-521",
+                };
+                vec![
+                    ("kty", "EC".into()),
+                    ("crv", crv.into()),
+                    ("x", encode(&point[1..1 + len])),
+                    ("y", encode(&point[1 + len..])),
+                ]
+            }
+            KeyMaterial::Ed25519 { x } => vec![("kty", "OKP".into()), ("crv", "Ed25519".into()), ("x", encode(x))],
+            KeyMaterial::Hmac { .. } => return None,
+        })
     }
 
     /// Whether this key may verify `alg`: the family must match, and a key that names its
@@ -181,11 +210,18 @@ impl KeySet {
 
     /// Keys that may verify a token with this `alg` and `kid`, in set order.
     pub(crate) fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<&Key>> {
+        Ok(self.select_indexed(alg, kid)?.into_iter().map(|i| &self.keys[i]).collect())
+    }
+
+    /// As `select`, as positions in `keys()`.
+    pub(crate) fn select_indexed(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<usize>> {
         let by_kid: Vec<&Key> = match kid {
             Some(kid) => self.keys.iter().filter(|k| k.answers_to(kid)).collect(),
             None => self.keys.iter().collect(),
         };
-        let usable: Vec<&Key> = by_kid.iter().copied().filter(|k| k.allows(alg)).collect();
+        let usable: Vec<usize> = (0..self.keys.len())
+            .filter(|&i| kid.is_none_or(|kid| self.keys[i].answers_to(kid)) && self.keys[i].allows(alg))
+            .collect();
         if !usable.is_empty() {
             return Ok(usable);
         }

@@ -38,7 +38,7 @@ pub mod crypto;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use algorithm::{Algorithm, KeyFamily};
+pub use algorithm::{Algorithm, Hash, KeyFamily};
 pub use checks::id as check_id;
 pub use cache::{CacheStats, DEFAULT_CACHE_SIZE};
 pub use claims::Claims;
@@ -50,4 +50,6 @@ pub use jwk::JwkInfo;
 pub use keyset::{Key, KeySet, RejectedKey};
 pub use kind::TokenKind;
 pub use options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
-pub use verify::{verify, verify_jws};
+pub use verify::{verify, verify_jws, PendingSignature, Started};
+#[cfg(feature = "signature")]
+pub use verify::{verify_finish, verify_start};

@@ -57,6 +57,89 @@ pub fn verify_jws(token: &str, keys: &KeySet, algorithms: Option<&[Algorithm]>) 
     checks::run_jws(&Inputs { token, keys: Some(keys), opts: &opts, now: 0 })
 }
 
+/// The first half of a verification whose signature is checked elsewhere (WebCrypto, from
+/// the Wasm bindings' `verifyAsync`): either the answer (a cache hit, an HMAC token, or a
+/// failure before the signature) or what the outside verifier must check.
+pub enum Started {
+    Verified(Token),
+    NeedsSignature(PendingSignature),
+}
+
+/// A signature to check with one of `candidates` (positions in `KeySet::keys()`), then
+/// hand back to `verify_finish`.
+pub struct PendingSignature {
+    alg: Algorithm,
+    candidates: Vec<usize>,
+    message: Vec<u8>,
+    signature: Vec<u8>,
+    token: Token,
+    fingerprint: crate::cache::Fingerprint,
+}
+
+impl PendingSignature {
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+    pub fn candidates(&self) -> &[usize] {
+        &self.candidates
+    }
+    /// The JWS signing input, `header.payload`.
+    pub fn message(&self) -> &[u8] {
+        &self.message
+    }
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// Check the signature here instead (the pure-Wasm path), as `verify` does. `keys` is
+    /// the set `verify_start` was given; any other set answers `false`.
+    #[cfg(feature = "signature")]
+    pub fn verify_here(&self, keys: &KeySet) -> bool {
+        self.candidates
+            .iter()
+            .filter_map(|&i| keys.keys().get(i))
+            .any(|k| k.verify(self.alg, &self.message, &self.signature))
+    }
+}
+
+/// Start a verification: same checks, order and errors as `verify`, up to the signature.
+/// HMAC signatures are checked here at once (they are cheap and their secret never leaves).
+#[cfg(feature = "signature")]
+pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Started> {
+    validate_options(opts)?;
+    let input = Inputs { token, keys: Some(keys), opts, now };
+    let fingerprint = crate::cache::fingerprint(token);
+    if let Some(hit) = keys.cache().get(&fingerprint, now) {
+        checks::recheck(&input, &hit)?;
+        return Ok(Started::Verified(hit));
+    }
+    let (parsed, alg, candidates, signature) = checks::before_signature(&input)?;
+    if alg.family() == crate::KeyFamily::Hmac {
+        return verify(token, keys, opts, now).map(Started::Verified);
+    }
+    let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
+    Ok(Started::NeedsSignature(PendingSignature { alg, candidates, message, signature, token: parsed, fingerprint }))
+}
+
+/// Finish what `verify_start` began: `signature_ok` is the outside verifier's answer for
+/// `pending`. Then the claim checks run (with `opts` and `now`, as in `verify`) and a
+/// success is remembered by the key set's cache.
+#[cfg(feature = "signature")]
+pub fn verify_finish(pending: PendingSignature, signature_ok: bool, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
+    if !signature_ok {
+        return Err(Error::new(
+            ErrorKind::SignatureInvalid,
+            format!("the {} signature does not verify with the matching key(s)", pending.alg),
+        ));
+    }
+    let input = Inputs { token: "", keys: Some(keys), opts, now };
+    checks::recheck(&input, &pending.token)?;
+    if let Some(exp) = pending.token.claims().exp() {
+        keys.cache().insert(pending.fingerprint, pending.token.clone(), exp, now);
+    }
+    Ok(pending.token)
+}
+
 pub(crate) fn validate_options(opts: &VerifyOptions) -> Result<()> {
     if opts.algorithms.as_ref().is_some_and(Vec::is_empty) {
         return Err(Error::new(ErrorKind::InvalidOption, "algorithms must not be empty"));

@@ -6,6 +6,13 @@ mod errors;
 mod options;
 mod roles;
 mod typings;
+#[cfg(feature = "signature")]
+mod webcrypto;
+
+use std::cell::RefCell;
+#[cfg(feature = "signature")]
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
@@ -89,7 +96,22 @@ impl JsToken {
 /// an object) or a single JWK. Unsafe keys are left out and listed in `rejected`.
 #[wasm_bindgen(js_name = KeySet)]
 pub struct JsKeySet {
-    inner: crate::KeySet,
+    // Shared with the pending promises of verifyAsync, which outlive the call.
+    inner: Rc<crate::KeySet>,
+    /// WebCrypto keys imported for verifyAsync, by key position and algorithm: one import
+    /// per key, shared by concurrent calls (the Promise is kept, not its result).
+    #[cfg(feature = "signature")]
+    crypto_keys: RefCell<HashMap<(usize, crate::Algorithm), js_sys::Promise>>,
+}
+
+impl JsKeySet {
+    fn wrap(inner: crate::KeySet) -> Self {
+        Self {
+            inner: Rc::new(inner),
+            #[cfg(feature = "signature")]
+            crypto_keys: RefCell::default(),
+        }
+    }
 }
 
 #[wasm_bindgen(js_class = KeySet)]
@@ -109,7 +131,7 @@ impl JsKeySet {
             None => return Err(invalid_option("KeySet takes a JWKS as JSON text or as an object")),
         };
         let inner = crate::KeySet::from_jwks(&text).map_err(to_js)?;
-        Ok(JsKeySet { inner: inner.with_cache(cache) })
+        Ok(JsKeySet::wrap(inner.with_cache(cache)))
     }
 
     /// A set holding one HMAC secret (bytes, or a string taken as UTF-8) for one algorithm.
@@ -135,7 +157,7 @@ impl JsKeySet {
         let kid = get("kid");
         let cache = options::cache_size(&options)?;
         let inner = crate::KeySet::from_secret(&bytes, alg, kid.as_deref()).map_err(to_js)?;
-        Ok(JsKeySet { inner: inner.with_cache(cache) })
+        Ok(JsKeySet::wrap(inner.with_cache(cache)))
     }
 
     /// Verified-token cache counters.
@@ -223,4 +245,92 @@ pub fn explain(
         .and_then(|m| m.dyn_into::<js_sys::Function>().ok())
         .ok_or_else(|| invalid_option("explain takes a KeySet or null"))?;
     method.call2(&keys, &token, &options)
+}
+
+/// As `verify`, with the signature checked by the runtime's WebCrypto (native code) where
+/// it can: a Promise of the `Token`, rejected with a `TokenError`. Same checks, order and
+/// errors as `verify`; cache hits and HMAC tokens settle at once; without WebCrypto (or
+/// for a key it refuses) the signature is checked in Wasm, as `verify` does.
+#[cfg(feature = "signature")]
+#[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<Token>")]
+pub fn verify_async(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    keys: &JsKeySet,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> js_sys::Promise {
+    let started = (|| -> JsResult<JsValue> {
+        let token = token_text(&token)?;
+        let (opts, now) = options::parse(options)?;
+        match crate::verify_start(&token, &keys.inner, &opts, now).map_err(to_js)? {
+            crate::Started::Verified(t) => Ok(JsToken::from(t).into()),
+            crate::Started::NeedsSignature(p) => Ok(keys.check_signature(p, opts, now).into()),
+        }
+    })();
+    match started {
+        Ok(value) => js_sys::Promise::resolve(&value),
+        Err(err) => js_sys::Promise::reject(&err),
+    }
+}
+
+#[cfg(feature = "signature")]
+impl JsKeySet {
+    fn crypto_key(&self, subtle: &JsValue, index: usize, alg: crate::Algorithm) -> JsResult<js_sys::Promise> {
+        if let Some(p) = self.crypto_keys.borrow().get(&(index, alg)) {
+            return Ok(p.clone());
+        }
+        let key = self.inner.keys().get(index).ok_or_else(|| invalid_option("no such key"))?;
+        let promise = webcrypto::import(subtle, key, alg)?;
+        self.crypto_keys.borrow_mut().insert((index, alg), promise.clone());
+        Ok(promise)
+    }
+
+    /// WebCrypto verifies each candidate; the core finishes. Any WebCrypto failure (no
+    /// subtle, an algorithm it lacks, an import it refuses) hands the signature to the Wasm
+    /// verifier instead: the answer is the same, only slower.
+    fn check_signature(&self, pending: crate::PendingSignature, opts: crate::VerifyOptions, now: i64) -> js_sys::Promise {
+        let pending = Rc::new(RefCell::new(Some(pending)));
+        let finish = {
+            let (keys, pending) = (Rc::clone(&self.inner), Rc::clone(&pending));
+            move |webcrypto_answer: Option<bool>| -> JsResult<JsValue> {
+                let p = pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+                let ok = webcrypto_answer.unwrap_or_else(|| p.verify_here(&keys));
+                crate::verify_finish(p, ok, &keys, &opts, now).map(|t| JsToken::from(t).into()).map_err(to_js)
+            }
+        };
+        let all = (|| -> JsResult<js_sys::Promise> {
+            let subtle = webcrypto::subtle().ok_or(JsValue::NULL)?;
+            let p = pending.borrow();
+            let p = p.as_ref().ok_or(JsValue::NULL)?;
+            let checks: js_sys::Array = p
+                .candidates()
+                .iter()
+                .map(|&i| {
+                    let key = self.crypto_key(&subtle, i, p.alg())?;
+                    webcrypto::verify(&subtle, p.alg(), &key, p.signature(), p.message()).map(JsValue::from)
+                })
+                .collect::<JsResult<_>>()?;
+            Ok(js_sys::Promise::all(&checks))
+        })();
+        let finish = Rc::new(RefCell::new(Some(finish)));
+        let run = move |answer: Option<bool>| -> JsResult<JsValue> {
+            let f = finish.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+            f(answer)
+        };
+        match all {
+            Ok(all) => {
+                let run = Rc::new(run);
+                let (ok_run, err_run) = (Rc::clone(&run), run);
+                let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
+                    let results = js_sys::Array::from(&results);
+                    ok_run(Some(results.iter().any(|r| r.as_bool() == Some(true))))
+                });
+                let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { err_run(None) });
+                webcrypto::then_call(&all, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
+            }
+            Err(_) => match run(None) {
+                Ok(v) => js_sys::Promise::resolve(&v),
+                Err(e) => js_sys::Promise::reject(&e),
+            },
+        }
+    }
 }

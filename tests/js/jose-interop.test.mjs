@@ -45,6 +45,17 @@ function ourVerdict(token, keys, options) {
   }
 }
 
+async function ourAsyncVerdict(token, keys, options) {
+  try {
+    const t = await tw.verifyAsync(token, keys, options);
+    assert.equal(t.claims.iss, ISS);
+    return 'ok';
+  } catch (err) {
+    assert.ok(err instanceof tw.TokenError, String(err));
+    return err.code;
+  }
+}
+
 function claims(extra = {}) {
   return { iss: ISS, sub: 'u1', aud: 'account', typ: 'Bearer', azp: 'spa', iat: NOW - 5, exp: NOW + 300,
     realm_access: { roles: ['user'] }, ...extra };
@@ -58,6 +69,10 @@ async function setup(alg) {
   const { publicKey, privateKey } = await jose.generateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined });
   const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', use: 'sig', alg };
   return { keys: new tw.KeySet({ keys: [jwk] }), signKey: privateKey, verifyKey: publicKey };
+}
+
+async function exportKey(publicKey, alg) {
+  return { ...(await jose.exportJWK(publicKey)), kid: 'k1', use: 'sig', alg };
 }
 
 function sign(alg, key, payload, header = {}) {
@@ -96,6 +111,11 @@ for (const alg of [...ALGS, ...Object.keys(HMAC)]) {
       const theirs = await joseVerdict(t, verifyKey, { ...options, algorithms: [alg] });
       const ours = ourVerdict(t, keys, options);
       assert.equal(ours, theirs, `${alg} ${name}: tokenward ${ours}, jose ${theirs}`);
+      // verifyAsync (WebCrypto for the signature) agrees, on a fresh key set (no cache hit)
+      // and again on the same one (a hit, or the cached CryptoKey).
+      const fresh = HMAC[alg] ? keys : new tw.KeySet({ keys: keys.keys.length ? [await exportKey(verifyKey, alg)] : [] });
+      assert.equal(await ourAsyncVerdict(t, fresh, options), ours, `${alg} ${name}: verifyAsync`);
+      assert.equal(await ourAsyncVerdict(t, fresh, options), ours, `${alg} ${name}: verifyAsync again`);
       const report = tw.explain(t, keys, options);
       assert.equal(report.ok, ours === 'ok', `${alg} ${name}: explain.ok`);
       if (ours !== 'ok') {
@@ -132,4 +152,16 @@ test('explain lists every check with a reason', async () => {
   for (const c of report.checks) assert.ok(c.reason.length > 0, c.id);
   const unkeyed = tw.explain(t, null, {});
   assert.equal(unkeyed.checks.find((c) => c.id === 'signature').status, 'skipped');
+});
+
+test('verifyAsync settles concurrent calls on one key set, and rejects bad input as TokenError', async () => {
+  const { keys, signKey } = await setup('ES256');
+  const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => sign('ES256', signKey, claims({ jti: `t${i}` }))));
+  const verified = await Promise.all(tokens.map((t) => tw.verifyAsync(t, keys, { issuer: ISS })));
+  assert.deepEqual(verified.map((t) => t.claims.jti), tokens.map((_, i) => `t${i}`));
+  assert.equal(keys.cacheStats.entries, 8, 'each verified token is cached');
+  await assert.rejects(tw.verifyAsync('a.b', keys, {}), (e) => e instanceof tw.TokenError && e.code === 'malformed');
+  await assert.rejects(tw.verifyAsync(tokens[0], keys, { nope: 1 }), (e) => e.code === 'invalid_option');
+  const forgedSig = `${tokens[0].slice(0, tokens[0].lastIndexOf('.'))}.${Buffer.alloc(64).toString('base64url')}`;
+  await assert.rejects(tw.verifyAsync(forgedSig, keys, {}), (e) => e.code === 'signature_invalid');
 });
