@@ -1,7 +1,9 @@
 //! JWS compact serialization (RFC 7515 7.1): exactly three base64url segments. A JWE (five
 //! segments) or a bare payload is refused as a shape error before any decoding.
 
-use std::sync::Arc;
+use std::any::Any;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use crate::b64;
 use crate::claims::Claims;
@@ -80,17 +82,38 @@ pub(crate) fn decode_signature(seg: &Segments<'_>) -> Result<Vec<u8>> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token(Arc<Parts>);
 
-#[derive(Debug, PartialEq)]
 struct Parts {
     header: Header,
     claims: Claims,
     kind: TokenKind,
+    /// A value derived from this token once and shared by every copy (the Wasm bindings keep
+    /// the JS objects here, so a cache hit does not rebuild them).
+    memo: OnceLock<Box<dyn Any + Send + Sync>>,
+}
+
+impl fmt::Debug for Parts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token").field("header", &self.header).field("claims", &self.claims).field("kind", &self.kind).finish()
+    }
+}
+
+impl PartialEq for Parts {
+    fn eq(&self, other: &Self) -> bool {
+        self.header == other.header && self.claims == other.claims && self.kind == other.kind
+    }
 }
 
 impl Token {
     pub(crate) fn new(header: Header, claims: Claims) -> Self {
         let kind = TokenKind::classify(header.typ(), claims.typ());
-        Self(Arc::new(Parts { header, claims, kind }))
+        Self(Arc::new(Parts { header, claims, kind, memo: OnceLock::new() }))
+    }
+
+    /// A value computed from this token once, on first request, and shared by every copy
+    /// of it (cache hits included). The first caller's type wins; a request for another type
+    /// gets `None`.
+    pub fn memo<T: Any + Send + Sync>(&self, init: impl FnOnce(&Token) -> T) -> Option<&T> {
+        self.0.memo.get_or_init(|| Box::new(init(self))).downcast_ref()
     }
     pub fn header(&self) -> &Header {
         &self.0.header

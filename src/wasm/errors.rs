@@ -11,6 +11,10 @@ extern "C" {
     type JsTokenError;
     #[wasm_bindgen(constructor, js_class = "TokenError")]
     fn new(code: &str, message: &str, claim: Option<String>) -> JsTokenError;
+
+    /// JSON.parse with every object and array frozen.
+    #[wasm_bindgen(js_name = parseFrozen)]
+    pub(crate) fn parse_frozen(text: &str) -> JsValue;
 }
 
 pub(crate) fn to_js(err: Error) -> JsValue {

@@ -34,13 +34,46 @@ pub struct JsToken {
     kind: crate::TokenKind,
 }
 
-impl From<crate::Token> for JsToken {
-    fn from(t: crate::Token) -> Self {
+/// The frozen JS header and claims of a token, built once per token (see `Token::memo`).
+struct JsParts {
+    header: JsValue,
+    claims: JsValue,
+}
+
+// SAFETY: JsValue is neither Send nor Sync because JS values belong to one thread. This crate's
+// Wasm build has no threads (wasm32 without the atomics feature, checked below), so the value
+// can never be reached from another thread.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Send for JsParts {}
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for JsParts {}
+
+impl JsToken {
+    /// A decoded token: fresh objects, the caller's own.
+    fn decoded(t: crate::Token) -> Self {
         Self {
             header: convert::parse_json(t.header().json()),
             claims: convert::parse_json(t.claims().json()),
             kind: t.kind(),
         }
+    }
+}
+
+/// A verified token: its frozen objects are built once and shared by every cache hit.
+impl From<crate::Token> for JsToken {
+    fn from(t: crate::Token) -> Self {
+        let build = |t: &crate::Token| JsParts {
+            header: errors::parse_frozen(t.header().json()),
+            claims: errors::parse_frozen(t.claims().json()),
+        };
+        let (header, claims) = match t.memo(build) {
+            Some(parts) => (parts.header.clone(), parts.claims.clone()),
+            None => {
+                let parts = build(&t);
+                (parts.header, parts.claims)
+            }
+        };
+        Self { header, claims, kind: t.kind() }
     }
 }
 
@@ -201,14 +234,24 @@ impl JsKeySet {
     }
 }
 
+/// The token as a Rust string. An oversized token is refused before it is copied.
 fn token_text(token: &JsValue) -> JsResult<String> {
-    token.as_string().ok_or_else(|| to_js(crate::Error::malformed("token must be a string")))
+    let text: &js_sys::JsString =
+        token.dyn_ref().ok_or_else(|| to_js(crate::Error::malformed("token must be a string")))?;
+    let units = text.length() as usize;
+    if units > crate::limits::MAX_TOKEN_BYTES {
+        return Err(to_js(crate::Error::malformed(format!(
+            "token is more than the {} bytes accepted",
+            crate::limits::MAX_TOKEN_BYTES
+        ))));
+    }
+    Ok(String::from(text))
 }
 
 /// Decode without verifying. Never use the result to authorize.
 #[wasm_bindgen]
 pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> JsResult<JsToken> {
-    crate::decode(&token_text(&token)?).map(JsToken::from).map_err(to_js)
+    crate::decode(&token_text(&token)?).map(JsToken::decoded).map_err(to_js)
 }
 
 /// Verify the signature with `keys`, then the claims under `options`. Throws `TokenError`.

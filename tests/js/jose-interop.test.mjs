@@ -165,3 +165,25 @@ test('verifyAsync settles concurrent calls on one key set, and rejects bad input
   const forgedSig = `${tokens[0].slice(0, tokens[0].lastIndexOf('.'))}.${Buffer.alloc(64).toString('base64url')}`;
   await assert.rejects(tw.verifyAsync(forgedSig, keys, {}), (e) => e.code === 'signature_invalid');
 });
+
+test('verified claims are frozen and shared by cache hits; decoded claims are the caller\'s own', async () => {
+  const { keys, signKey } = await setup('RS256');
+  const t = await sign('RS256', signKey, claims());
+  const first = tw.verify(t, keys, {});
+  const second = tw.verify(t, keys, {});
+  assert.equal(keys.cacheStats.hits, 1);
+  assert.ok(Object.isFrozen(first.claims) && Object.isFrozen(first.claims.realm_access.roles));
+  assert.equal(first.claims, second.claims, 'a cache hit hands out the same frozen object');
+  assert.throws(() => { 'use strict'; first.claims.sub = 'admin'; }, TypeError);
+  assert.equal(second.claims.sub, 'u1');
+  const decoded = tw.decode(t);
+  assert.ok(!Object.isFrozen(decoded.claims));
+  decoded.claims.sub = 'changed';
+  assert.equal(tw.decode(t).claims.sub, 'u1');
+});
+
+test('an oversized token string is refused as malformed before it is copied', () => {
+  const huge = 'a'.repeat(1 << 20);
+  assert.throws(() => tw.decode(huge), (e) => e instanceof tw.TokenError && e.code === 'malformed' && /bytes/.test(e.message));
+  assert.throws(() => tw.decode(42), (e) => e.code === 'malformed');
+});
