@@ -118,6 +118,16 @@ function printSizes(dir) {
   console.log(`  total             ${formatSize(sizeOf([...wasm, ...js]))}`);
 }
 
+// What ships is minified (esbuild transform, file by file: no bundling, so the module graph and
+// the relative snippet imports stay as wasm-bindgen wrote them). The .d.ts files carry the docs.
+async function minifyJs(dir) {
+  const { transform } = await import('esbuild');
+  for (const file of findFiles(dir, '.js')) {
+    const { code } = await transform(readFileSync(file, 'utf8'), { minify: true, format: 'esm', target: 'es2022' });
+    writeFileSync(file, code);
+  }
+}
+
 function buildFlavour(flavour, targetDir) {
   cargoBuild(flavour);
   const wasmIn = join(targetDir, 'wasm32-unknown-unknown', 'release', `${crateName}.wasm`);
@@ -128,18 +138,19 @@ function buildFlavour(flavour, targetDir) {
   writeEntries(flavour.dir);
 }
 
-function main() {
+async function main() {
   if (process.env.TOKENWARD_SKIP_ENSURE_TOOLS !== '1') run(join(root, 'scripts', 'ensure-tools.sh'), []);
   const { version, targetDir } = cargoMetadata();
   rmSync(pkgDir, { recursive: true, force: true });
   // Lite first: the full build is then what target/ holds for the native tests' next run.
   for (const flavour of [...FLAVOURS].reverse()) buildFlavour(flavour, targetDir);
+  await minifyJs(pkgDir);
   writePackageJson(version);
   for (const flavour of FLAVOURS) printSizes(flavour.dir);
 }
 
 try {
-  main();
+  await main();
 } catch (err) {
   console.error(`build failed: ${err.message}`);
   process.exit(1);

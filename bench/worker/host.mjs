@@ -29,7 +29,7 @@ function freshCopies(count) {
   return Array.from({ length: count }, (_, i) => {
     const path = join(BENCH, 'worker', 'fresh', String(i), 'tokenward.js');
     const toPkg = relative(join(path, '..'), REPO_PKG).replaceAll('\\', '/');
-    return { type: 'ESModule', path, contents: src.replaceAll("from './snippets/", `from '${toPkg}/snippets/`) };
+    return { type: 'ESModule', path, contents: src.replace(/from\s*(['"])\.\/snippets\//g, (_, q) => `from ${q}${toPkg}/snippets/`) };
   });
 }
 
