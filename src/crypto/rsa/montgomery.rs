@@ -9,8 +9,9 @@ pub(crate) struct Modulus {
     n: Vec<u32>,
     /// -n^-1 mod 2^32
     n0inv: u32,
-    /// R^2 mod n, R = 2^(32 k)
-    rr: Vec<u32>,
+    /// R^2 mod n, R = 2^(32 k): computed on the first exponentiation, so that parsing a key
+    /// set stays cheap for keys that never verify anything.
+    rr: std::sync::OnceLock<Vec<u32>>,
     /// Modulus length in bytes.
     len: usize,
 }
@@ -29,10 +30,7 @@ impl Modulus {
             inv = inv.wrapping_mul(2u32.wrapping_sub(n[0].wrapping_mul(inv)));
         }
         let n0inv = inv.wrapping_neg();
-        let k = n.len();
-        let mut m = Self { n, n0inv, rr: vec![0u32; k], len };
-        m.rr = m.r_squared();
-        Some(m)
+        Some(Self { n, n0inv, rr: std::sync::OnceLock::new(), len })
     }
 
     /// R^2 mod n, once per key. R mod n comes from 2^(bits-1) (below n) by at most 31
@@ -77,7 +75,8 @@ impl Modulus {
         }
         let mut scratch = vec![0u32; 2 * k];
         let mut base = vec![0u32; k];
-        self.mul(&s, &self.rr, &mut base, &mut scratch); // s R mod n
+        let rr = self.rr.get_or_init(|| self.r_squared());
+        self.mul(&s, rr, &mut base, &mut scratch); // s R mod n
         let mut acc = base.clone();
         let mut tmp = vec![0u32; k];
         // Left-to-right binary exponentiation; e = 65537 costs 16 squarings and 1 multiply.
@@ -288,7 +287,7 @@ mod tests {
             for _ in 0..64 * m.n.len() {
                 double_mod(&mut slow, &m.n);
             }
-            assert_eq!(m.rr, slow, "n={n:#x}");
+            assert_eq!(m.r_squared(), slow, "n={n:#x}");
         }
     }
 
