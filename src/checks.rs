@@ -4,7 +4,9 @@
 
 use crate::algorithm::{truncate, Algorithm};
 use crate::claims::Claims;
-use crate::compact::{self, Segments, Token};
+use crate::compact::{self, Segments};
+#[cfg(feature = "signature")]
+use crate::compact::Token;
 use crate::error::{Error, ErrorKind};
 use crate::header::Header;
 use crate::keyset::{Key, KeySet};
@@ -58,8 +60,10 @@ pub(crate) struct Decoded {
     pub signature_ok: bool,
 }
 
+/// Record `$result` as check `$id`: `Some(value)` on a pass, `None` on a failure, and
+/// `return $stop` when the sink does not go on past a failure.
 macro_rules! check {
-    ($sink:expr, $id:expr, $result:expr, $pass:expr) => {
+    ($sink:expr, $id:expr, $result:expr, $pass:expr, $stop:expr) => {
         match $result {
             Ok(v) => {
                 $sink.pass($id, || $pass(&v));
@@ -67,7 +71,7 @@ macro_rules! check {
             }
             Err(e) => {
                 if !$sink.fail($id, e) {
-                    return Decoded::default();
+                    return $stop;
                 }
                 None
             }
@@ -78,19 +82,27 @@ macro_rules! check {
 pub(crate) fn run<S: Sink>(input: &Inputs<'_>, sink: &mut S) -> Decoded {
     let structure = compact::split(input.token)
         .and_then(|seg| compact::decode_signature(&seg).map(|sig| (seg, sig)));
-    let Some((seg, sig)) = check!(sink, id::STRUCTURE, structure, |_: &(Segments<'_>, Vec<u8>)| {
-        "three base64url segments".to_string()
-    }) else {
+    let Some((seg, sig)) = check!(
+        sink,
+        id::STRUCTURE,
+        structure,
+        |_: &(Segments<'_>, Vec<u8>)| "three base64url segments".to_string(),
+        Decoded::default()
+    ) else {
         for c in AFTER_STRUCTURE.into_iter().chain(CLAIM_CHECKS) {
             sink.skip(c, || "the token could not be split into a header, payload and signature".into());
         }
         return Decoded::default();
     };
 
-    let header = check!(sink, id::HEADER, compact::decode_header(&seg), |h: &Header| describe_header(h));
-    let claims = check!(sink, id::PAYLOAD, compact::decode_claims(&seg), |c: &Claims| {
-        format!("a JSON object with {} claims", c.raw().len())
-    });
+    let header = check!(sink, id::HEADER, compact::decode_header(&seg), describe_header, Decoded::default());
+    let claims = check!(
+        sink,
+        id::PAYLOAD,
+        compact::decode_claims(&seg),
+        |c: &Claims| format!("a JSON object with {} claims", c.raw().len()),
+        Decoded::default()
+    );
 
     let signature_ok = match &header {
         Some(h) => match signature_checks(input, sink, h, &seg, &sig) {
@@ -144,26 +156,10 @@ fn signature_checks<S: Sink>(
     seg: &Segments<'_>,
     sig: &[u8],
 ) -> Option<bool> {
-    macro_rules! step {
-        ($id:expr, $result:expr, $pass:expr) => {
-            match $result {
-                Ok(v) => {
-                    sink.pass($id, || $pass(&v));
-                    Some(v)
-                }
-                Err(e) => {
-                    if !sink.fail($id, e) {
-                        return None;
-                    }
-                    None
-                }
-            }
-        };
-    }
-    step!(id::CRIT, header.check_extensions(), |_: &()| "no critical extensions".to_string());
-    let Some(alg) = step!(id::ALGORITHM, choose_alg(input, header), |a: &Algorithm| {
-        format!("{a} is supported and allowed")
-    }) else {
+    check!(sink, id::CRIT, header.check_extensions(), |_: &()| "no critical extensions".to_string(), None);
+    let Some(alg) =
+        check!(sink, id::ALGORITHM, choose_alg(input, header), |a: &Algorithm| format!("{a} is supported and allowed"), None)
+    else {
         sink.skip(id::KEY, || "no usable algorithm".into());
         sink.skip(id::SIGNATURE, || "no usable algorithm".into());
         return Some(false);
@@ -173,10 +169,16 @@ fn signature_checks<S: Sink>(
         sink.skip(id::SIGNATURE, || "no key set given".into());
         return Some(false);
     };
-    let Some(candidates) = step!(id::KEY, keys.select(alg, header.kid()), |c: &Vec<&Key>| {
-        let names: Vec<String> = c.iter().map(|k| k.describe()).collect();
-        format!("{} matching key(s): {}", c.len(), names.join("; "))
-    }) else {
+    let Some(candidates) = check!(
+        sink,
+        id::KEY,
+        keys.select(alg, header.kid()),
+        |c: &Vec<&Key>| {
+            let names: Vec<String> = c.iter().map(|k| k.describe()).collect();
+            format!("{} matching key(s): {}", c.len(), names.join("; "))
+        },
+        None
+    ) else {
         sink.skip(id::SIGNATURE, || "no matching key".into());
         return Some(false);
     };
@@ -185,14 +187,14 @@ fn signature_checks<S: Sink>(
         return Some(false);
     }
     let verified = verify_signature(alg, &candidates, seg.signing_input.as_bytes(), sig);
-    Some(step!(id::SIGNATURE, verified, |k: &String| format!("verified with {alg} and key {k}")).is_some())
+    Some(check!(sink, id::SIGNATURE, verified, |k: &String| format!("verified with {alg} and key {k}"), None).is_some())
 }
 
 fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
     let alg: Algorithm = header.alg().parse()?;
     let allowed = match (&input.opts.algorithms, input.keys) {
         (Some(list), _) => list.contains(&alg),
-        (None, Some(keys)) => keys.algorithms().contains(&alg),
+        (None, Some(keys)) => keys.allows(alg),
         (None, None) => true,
     };
     if !allowed {
@@ -395,7 +397,7 @@ pub(crate) fn run_jws(input: &Inputs<'_>) -> Result<(Header, Vec<u8>), Error> {
     }
 }
 
-#[cfg_attr(not(feature = "signature"), allow(dead_code))]
+#[cfg(feature = "signature")]
 /// Everything before the signature, in `verify`'s order (structure, header, payload, crit,
 /// algorithm, key): the token, its algorithm, the candidate keys (positions in the set),
 /// the signing input and the signature, for a verifier outside this crate.
@@ -411,6 +413,7 @@ pub(crate) fn before_signature(input: &Inputs<'_>) -> Result<(Token, Algorithm, 
     Ok((Token::new(header, claims), alg, candidates, sig))
 }
 
+#[cfg(feature = "signature")]
 /// The checks a cached, already verified token must pass again on every use: the
 /// algorithm allow-list and every claim check, under this call's options and clock.
 pub(crate) fn recheck(input: &Inputs<'_>, token: &Token) -> Result<(), Error> {
@@ -420,7 +423,3 @@ pub(crate) fn recheck(input: &Inputs<'_>, token: &Token) -> Result<(), Error> {
     sink.0.map_or(Ok(()), Err)
 }
 
-/// Build a `Token` from what the pipeline decoded (both parts present).
-pub(crate) fn token_of(d: Decoded) -> Option<Token> {
-    Some(Token::new(d.header?, d.claims?))
-}

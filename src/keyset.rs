@@ -205,7 +205,12 @@ impl KeySet {
 
     /// The algorithms some key in the set may verify: the default allow-list.
     pub fn algorithms(&self) -> Vec<Algorithm> {
-        Algorithm::ALL.into_iter().filter(|&a| self.keys.iter().any(|k| k.allows(a))).collect()
+        Algorithm::ALL.into_iter().filter(|&a| self.allows(a)).collect()
+    }
+
+    /// Whether some key in the set may verify `alg` (is it in the default allow-list).
+    pub fn allows(&self, alg: Algorithm) -> bool {
+        self.keys.iter().any(|k| k.allows(alg))
     }
 
     /// Keys that may verify a token with this `alg` and `kid`, in set order.
@@ -215,17 +220,12 @@ impl KeySet {
 
     /// As `select`, as positions in `keys()`.
     pub(crate) fn select_indexed(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<usize>> {
-        let by_kid: Vec<&Key> = match kid {
-            Some(kid) => self.keys.iter().filter(|k| k.answers_to(kid)).collect(),
-            None => self.keys.iter().collect(),
-        };
-        let usable: Vec<usize> = (0..self.keys.len())
-            .filter(|&i| kid.is_none_or(|kid| self.keys[i].answers_to(kid)) && self.keys[i].allows(alg))
-            .collect();
+        let by_kid = (0..self.keys.len()).filter(|&i| kid.is_none_or(|kid| self.keys[i].answers_to(kid)));
+        let usable: Vec<usize> = by_kid.clone().filter(|&i| self.keys[i].allows(alg)).collect();
         if !usable.is_empty() {
             return Ok(usable);
         }
-        let message = match (kid, by_kid.first()) {
+        let message = match (kid, by_kid.map(|i| &self.keys[i]).next()) {
             (Some(_), Some(key)) => format!("key {} cannot verify {alg}", key.describe()),
             (Some(kid), None) => {
                 let rejected = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid));

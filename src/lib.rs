@@ -50,6 +50,6 @@ pub use jwk::JwkInfo;
 pub use keyset::{Key, KeySet, RejectedKey};
 pub use kind::TokenKind;
 pub use options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
-pub use verify::{verify, verify_jws, PendingSignature, Started};
+pub use verify::{verify, verify_jws};
 #[cfg(feature = "signature")]
-pub use verify::{verify_finish, verify_start};
+pub use verify::{verify_finish, verify_start, PendingSignature, Started};

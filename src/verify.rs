@@ -1,6 +1,6 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
-use crate::checks::{self, FirstFailure, Inputs};
+use crate::checks::{self, Inputs};
 use crate::algorithm::Algorithm;
 use crate::compact::Token;
 use crate::header::Header;
@@ -15,34 +15,32 @@ use crate::options::VerifyOptions;
 ///
 /// Successful verifications are remembered by the key set's cache (see `cache`); a hit
 /// still re-checks the algorithm allow-list and every claim under `opts` and `now`.
+///
+/// It is `verify_start`, the signature checked here, then `verify_finish`: one path for the
+/// cache and the checks, whoever verifies the signature.
+#[cfg(feature = "signature")]
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
-    validate_options(opts)?;
-    let input = Inputs { token, keys: Some(keys), opts, now };
-    #[cfg(feature = "signature")]
-    {
-        let fingerprint = crate::cache::fingerprint(token);
-        if let Some(hit) = keys.cache().get(&fingerprint, now) {
-            checks::recheck(&input, &hit)?;
-            return Ok(hit);
+    match verify_start(token, keys, opts, now)? {
+        Started::Verified(t) => Ok(t),
+        Started::NeedsSignature(p) => {
+            let ok = p.verify_here(keys);
+            verify_finish(p, ok, keys, opts, now)
         }
-        let verified = verify_uncached(&input)?;
-        if let Some(exp) = verified.claims().exp() {
-            keys.cache().insert(fingerprint, verified.clone(), exp, now);
-        }
-        Ok(verified)
     }
-    #[cfg(not(feature = "signature"))]
-    verify_uncached(&input)
 }
 
-fn verify_uncached(input: &Inputs<'_>) -> Result<Token> {
-    let mut sink = FirstFailure::default();
+/// Without signature crypto nothing verifies: the pipeline reports why.
+#[cfg(not(feature = "signature"))]
+pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
+    validate_options(opts)?;
+    let mut sink = checks::FirstFailure::default();
+    let input = &Inputs { token, keys: Some(keys), opts, now };
     let decoded = checks::run(input, &mut sink);
     if let Some(err) = sink.0 {
         return Err(err);
     }
-    match (decoded.signature_ok, checks::token_of(decoded)) {
-        (true, Some(token)) => Ok(token),
+    match (decoded.signature_ok, decoded.header, decoded.claims) {
+        (true, Some(header), Some(claims)) => Ok(Token::new(header, claims)),
         // Unreachable by construction: every path that leaves these unset records a failure.
         _ => Err(Error::new(ErrorKind::SignatureInvalid, "token was not verified")),
     }
@@ -57,6 +55,7 @@ pub fn verify_jws(token: &str, keys: &KeySet, algorithms: Option<&[Algorithm]>) 
     checks::run_jws(&Inputs { token, keys: Some(keys), opts: &opts, now: 0 })
 }
 
+#[cfg(feature = "signature")]
 /// The first half of a verification whose signature is checked elsewhere (WebCrypto, from
 /// the Wasm bindings' `verifyAsync`): either the answer (a cache hit, an HMAC token, or a
 /// failure before the signature) or what the outside verifier must check.
@@ -65,6 +64,7 @@ pub enum Started {
     NeedsSignature(PendingSignature),
 }
 
+#[cfg(feature = "signature")]
 /// A signature to check with one of `candidates` (positions in `KeySet::keys()`), then
 /// hand back to `verify_finish`.
 pub struct PendingSignature {
@@ -76,6 +76,7 @@ pub struct PendingSignature {
     fingerprint: crate::cache::Fingerprint,
 }
 
+#[cfg(feature = "signature")]
 impl PendingSignature {
     pub fn alg(&self) -> Algorithm {
         self.alg
@@ -93,7 +94,6 @@ impl PendingSignature {
 
     /// Check the signature here instead (the pure-Wasm path), as `verify` does. `keys` is
     /// the set `verify_start` was given; any other set answers `false`.
-    #[cfg(feature = "signature")]
     pub fn verify_here(&self, keys: &KeySet) -> bool {
         self.candidates
             .iter()
@@ -114,11 +114,13 @@ pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) 
         return Ok(Started::Verified(hit));
     }
     let (parsed, alg, candidates, signature) = checks::before_signature(&input)?;
-    if alg.family() == crate::KeyFamily::Hmac {
-        return verify(token, keys, opts, now).map(Started::Verified);
-    }
     let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
-    Ok(Started::NeedsSignature(PendingSignature { alg, candidates, message, signature, token: parsed, fingerprint }))
+    let pending = PendingSignature { alg, candidates, message, signature, token: parsed, fingerprint };
+    if alg.family() == crate::KeyFamily::Hmac {
+        let ok = pending.verify_here(keys);
+        return verify_finish(pending, ok, keys, opts, now).map(Started::Verified);
+    }
+    Ok(Started::NeedsSignature(pending))
 }
 
 /// Finish what `verify_start` began: `signature_ok` is the outside verifier's answer for
