@@ -9,6 +9,7 @@ mod typings;
 #[cfg(feature = "signature")]
 mod webcrypto;
 
+#[cfg(feature = "signature")]
 use std::cell::RefCell;
 #[cfg(feature = "signature")]
 use std::collections::HashMap;
@@ -301,18 +302,14 @@ pub fn verify_async(
     keys: &JsKeySet,
     #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
 ) -> js_sys::Promise {
-    let started = (|| -> JsResult<JsValue> {
+    settle((|| -> JsResult<JsValue> {
         let token = token_text(&token)?;
         let (opts, now) = options::parse(options)?;
         match crate::verify_start(&token, &keys.inner, &opts, now).map_err(to_js)? {
             crate::Started::Verified(t) => Ok(JsToken::from(t).into()),
             crate::Started::NeedsSignature(p) => Ok(keys.check_signature(p, opts, now).into()),
         }
-    })();
-    match started {
-        Ok(value) => js_sys::Promise::resolve(&value),
-        Err(err) => js_sys::Promise::reject(&err),
-    }
+    })())
 }
 
 #[cfg(feature = "signature")]
@@ -331,49 +328,57 @@ impl JsKeySet {
     /// subtle, an algorithm it lacks, an import it refuses) hands the signature to the Wasm
     /// verifier instead: the answer is the same, only slower.
     fn check_signature(&self, pending: crate::PendingSignature, opts: crate::VerifyOptions, now: i64) -> js_sys::Promise {
-        let pending = Rc::new(RefCell::new(Some(pending)));
-        let finish = {
-            let (keys, pending) = (Rc::clone(&self.inner), Rc::clone(&pending));
-            move |webcrypto_answer: Option<bool>| -> JsResult<JsValue> {
-                let p = pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
-                let ok = webcrypto_answer.unwrap_or_else(|| p.verify_here(&keys));
-                crate::verify_finish(p, ok, &keys, &opts, now).map(|t| JsToken::from(t).into()).map_err(to_js)
-            }
-        };
-        let all = (|| -> JsResult<js_sys::Promise> {
-            let subtle = webcrypto::subtle().ok_or(JsValue::NULL)?;
-            let p = pending.borrow();
-            let p = p.as_ref().ok_or(JsValue::NULL)?;
-            let checks: js_sys::Array = p
-                .candidates()
-                .iter()
-                .map(|&i| {
-                    let key = self.crypto_key(&subtle, i, p.alg())?;
-                    webcrypto::verify(&subtle, p.alg(), &key, p.signature(), p.message()).map(JsValue::from)
-                })
-                .collect::<JsResult<_>>()?;
-            Ok(js_sys::Promise::all(&checks))
-        })();
-        let finish = Rc::new(RefCell::new(Some(finish)));
-        let run = move |answer: Option<bool>| -> JsResult<JsValue> {
-            let f = finish.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
-            f(answer)
-        };
-        match all {
-            Ok(all) => {
-                let run = Rc::new(run);
-                let (ok_run, err_run) = (Rc::clone(&run), run);
-                let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
-                    let results = js_sys::Array::from(&results);
-                    ok_run(Some(results.iter().any(|r| r.as_bool() == Some(true))))
-                });
-                let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { err_run(None) });
-                webcrypto::then_call(&all, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
-            }
-            Err(_) => match run(None) {
-                Ok(v) => js_sys::Promise::resolve(&v),
-                Err(e) => js_sys::Promise::reject(&e),
-            },
-        }
+        let checks = self.webcrypto_checks(&pending);
+        let finish = Rc::new(Finish { keys: Rc::clone(&self.inner), opts, now, pending: RefCell::new(Some(pending)) });
+        let Ok(checks) = checks else { return settle(finish.run(None)) };
+        let on_err_finish = Rc::clone(&finish);
+        let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
+            finish.run(Some(js_sys::Array::from(&results).iter().any(|r| r.as_bool() == Some(true))))
+        });
+        let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { on_err_finish.run(None) });
+        webcrypto::then_call(&checks, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
+    }
+
+    /// `Promise.all` of WebCrypto's answer for each candidate key.
+    fn webcrypto_checks(&self, p: &crate::PendingSignature) -> JsResult<js_sys::Promise> {
+        let subtle = webcrypto::subtle().ok_or(JsValue::NULL)?;
+        let checks: js_sys::Array = p
+            .candidates()
+            .iter()
+            .map(|&i| {
+                let key = self.crypto_key(&subtle, i, p.alg())?;
+                webcrypto::verify(&subtle, p.alg(), &key, p.signature(), p.message()).map(JsValue::from)
+            })
+            .collect::<JsResult<_>>()?;
+        Ok(js_sys::Promise::all(&checks))
+    }
+}
+
+/// What finishing a `verifyAsync` needs once WebCrypto has answered, or failed. Shared by
+/// the promise's two callbacks, of which exactly one runs.
+#[cfg(feature = "signature")]
+struct Finish {
+    keys: Rc<crate::KeySet>,
+    opts: crate::VerifyOptions,
+    now: i64,
+    pending: RefCell<Option<crate::PendingSignature>>,
+}
+
+#[cfg(feature = "signature")]
+impl Finish {
+    /// `answer`: WebCrypto's verdict, or `None` to let the Wasm verifier decide.
+    fn run(&self, answer: Option<bool>) -> JsResult<JsValue> {
+        let p = self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+        let ok = answer.unwrap_or_else(|| p.verify_here(&self.keys));
+        crate::verify_finish(p, ok, &self.keys, &self.opts, self.now).map(|t| JsToken::from(t).into()).map_err(to_js)
+    }
+}
+
+/// A settled Promise of `result`.
+#[cfg(feature = "signature")]
+fn settle(result: JsResult<JsValue>) -> js_sys::Promise {
+    match result {
+        Ok(value) => js_sys::Promise::resolve(&value),
+        Err(err) => js_sys::Promise::reject(&err),
     }
 }
