@@ -51,7 +51,7 @@ async function workerModules(copies) {
     esm(join(BENCH, 'worker', 'entry.mjs')), // the entry point comes first
     ...['mark-start.mjs', 'mark-end.mjs', 'libs.mjs'].map((f) => esm(join(BENCH, 'worker', f))),
     { type: 'ESModule', path: join(BENCH, 'worker', 'peers.bundle.mjs'), contents: await peersBundle() },
-    ...['modes.mjs', 'runner.mjs', 'zipf.mjs'].map((f) => esm(join(BENCH, 'lib', f))),
+    ...['cases.mjs', 'modes.mjs', 'runner.mjs', 'zipf.mjs'].map((f) => esm(join(BENCH, 'lib', f))),
     ...workloadModules(),
     ...['workerd.js', 'tokenward.js', ...snippetFiles()].map((f) => fromPkg('ESModule', f, 'utf8')),
     fromPkg('CompiledWasm', 'tokenward_bg.wasm'),

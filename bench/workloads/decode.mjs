@@ -1,3 +1,4 @@
+import { caseBase } from '../lib/cases.mjs';
 // Workload 1: decode claims without verifying, cycling over the RS256 tokens.
 export const workload = {
   id: 'decode',
@@ -31,12 +32,7 @@ const impls = [
 
 export function cases(mode) {
   return impls.map((v) => ({
-    id: `${workload.id}/-/${v.impl}`,
-    workload: workload.id,
-    variant: '',
-    impl: v.impl,
-    role: v.role,
-    primary: !!v.primary,
+    ...caseBase(workload.id, '', v),
     async: false,
     iterations: mode.decodeIterations,
     chunk: mode.chunk,

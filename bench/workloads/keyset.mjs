@@ -1,3 +1,4 @@
+import { caseBase } from '../lib/cases.mjs';
 // Workload 4: parse a Keycloak-shaped JWKS (2 RSA-2048 RS256 sig keys, an RSA-OAEP enc key, an
 // EC P-256 sig key; kid / use / alg, no x5c) into something that can verify.
 export const workload = {
@@ -50,12 +51,7 @@ const impls = [
 
 export function cases(mode) {
   return impls.map((v) => ({
-    id: `${workload.id}/-/${v.impl}`,
-    workload: workload.id,
-    variant: '',
-    impl: v.impl,
-    role: v.role,
-    primary: !!v.primary,
+    ...caseBase(workload.id, '', v),
     async: v.async,
     iterations: mode.keysetIterations,
     chunk: mode.keysetIterations,

@@ -8,6 +8,8 @@
 //   fn        (state, token) => truthy when the token was accepted and its iss checked out
 //   describe  (state) => note for the table, read after the timed run (optional)
 
+import { caseBase } from '../lib/cases.mjs';
+
 const b64uToBytes = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 function oursKeySet(tw, a, alg, keySetOptions) {
@@ -130,12 +132,7 @@ export const verifierImpls = [
 /** Cases for one workload from the implementations above. */
 export function verifierCases({ workload, variant, alg, impls = verifierImpls, inputs, warm, iterations, chunk }) {
   return impls.map((v) => ({
-    id: `${workload}/${variant}/${v.impl}`,
-    workload,
-    variant,
-    impl: v.impl,
-    role: v.role,
-    primary: !!v.primary,
+    ...caseBase(workload, variant, v),
     async: v.async,
     present: v.present,
     available: (libs) => (v.supports ? v.supports(alg, libs) : true),
