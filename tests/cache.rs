@@ -6,13 +6,9 @@ use common::*;
 use serde_json::json;
 use tokenward::{verify, Algorithm, KeySet, TokenKind, VerifyOptions};
 
-fn fresh() -> KeySet {
-    KeySet::from_jwks(&jwks_value().to_string()).unwrap()
-}
-
 #[test]
 fn a_second_verification_is_a_hit() {
-    let set = fresh();
+    let set = jwks();
     let t = sign("RS256", json!({}), access_claims());
     verify(&t, &set, &VerifyOptions::default(), NOW).unwrap();
     let hit = verify(&t, &set, &VerifyOptions::default(), NOW + 1).unwrap();
@@ -23,7 +19,7 @@ fn a_second_verification_is_a_hit() {
 
 #[test]
 fn a_hit_rechecks_the_callers_options() {
-    let set = fresh();
+    let set = jwks();
     let t = sign("RS256", json!({}), access_claims());
     verify(&t, &set, &VerifyOptions::default().issuer(ISS), NOW).unwrap();
     let v = |opts: VerifyOptions| code(verify(&t, &set, &opts, NOW));
@@ -39,7 +35,7 @@ fn a_hit_rechecks_the_callers_options() {
 
 #[test]
 fn a_hit_rechecks_the_clock_and_entries_end_at_exp() {
-    let set = fresh();
+    let set = jwks();
     let claims = with(access_claims(), json!({"nbf": NOW - 5}));
     let t = sign("ES256", json!({}), claims);
     verify(&t, &set, &VerifyOptions::default(), NOW).unwrap();
@@ -54,7 +50,7 @@ fn a_hit_rechecks_the_clock_and_entries_end_at_exp() {
 
 #[test]
 fn failures_are_never_cached() {
-    let set = fresh();
+    let set = jwks();
     let t = sign("RS256", json!({}), access_claims());
     let parts: Vec<&str> = t.split('.').collect();
     let forged = format!("{}.{}.{}", parts[0], b64(with(access_claims(), json!({"sub":"admin"})).to_string().as_bytes()), parts[2]);
@@ -90,7 +86,7 @@ fn the_cache_is_bounded_and_evicts_the_least_recently_used() {
 
 #[test]
 fn capacity_zero_disables_the_cache() {
-    let set = fresh().with_cache(0);
+    let set = jwks().with_cache(0);
     let t = sign("RS256", json!({}), access_claims());
     verify(&t, &set, &VerifyOptions::default(), NOW).unwrap();
     verify(&t, &set, &VerifyOptions::default(), NOW).unwrap();

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use tokenward::{verify, verify_finish, verify_start, Algorithm, KeySet, Started, VerifyOptions};
+use tokenward::{verify_finish, verify_start, Algorithm, KeySet, Started, VerifyOptions};
 
 fn finish_here(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<tokenward::Token, tokenward::Error> {
     match verify_start(token, keys, opts, now)? {
@@ -17,7 +17,9 @@ fn finish_here(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Re
 }
 
 #[test]
-fn start_then_finish_agrees_with_verify_on_every_outcome() {
+fn start_then_finish_agrees_with_explain_on_every_outcome() {
+    // verify is built from start and finish; explain runs the checks through its own
+    // pipeline, so it is the independent witness here.
     let opts = VerifyOptions::default().issuer(ISS);
     let t = sign("RS256", json!({}), access_claims());
     let (input, _) = t.rsplit_once('.').unwrap();
@@ -30,20 +32,28 @@ fn start_then_finish_agrees_with_verify_on_every_outcome() {
         sign("ES384", json!({"crit": ["x"], "x": 1}), access_claims()),
         "a.b".into(),
     ];
+    let mut outcomes = Vec::new();
     for token in &cases {
-        let split = finish_here(token, &fresh(), &opts, NOW).map(|t| t.claims().sub().map(str::to_owned));
-        let whole = verify(token, &fresh(), &opts, NOW).map(|t| t.claims().sub().map(str::to_owned));
-        assert_eq!(split.as_ref().map_err(|e| e.code()), whole.as_ref().map_err(|e| e.code()), "{token}");
+        let split = finish_here(token, &jwks(), &opts, NOW);
+        let report = tokenward::explain(token, Some(&jwks()), &opts, NOW);
+        assert_eq!(report.ok, split.is_ok(), "{token}");
+        let code = split.as_ref().err().map(|e| e.code());
+        assert_eq!(report.failures().next().and_then(|c| c.code), code, "{token}");
+        if let Ok(t) = &split {
+            assert_eq!(t.claims().sub(), Some("u1"));
+        }
+        outcomes.push(code);
     }
-}
-
-fn fresh() -> KeySet {
-    KeySet::from_jwks(&jwks_value().to_string()).unwrap()
+    // The cases cover each stage: ok, signature, time, issuer, key, crit, structure.
+    assert_eq!(
+        outcomes,
+        vec![None, Some("signature_invalid"), Some("expired"), Some("issuer_mismatch"), Some("key_not_found"), Some("crit_unsupported"), Some("malformed")]
+    );
 }
 
 #[test]
 fn the_pending_signature_is_what_the_outside_verifier_needs() {
-    let keys = fresh();
+    let keys = jwks();
     let t = sign("ES256", json!({}), access_claims());
     let Started::NeedsSignature(p) = verify_start(&t, &keys, &VerifyOptions::default(), NOW).unwrap() else {
         panic!("an ES256 token needs its signature checked");
@@ -80,7 +90,7 @@ fn hmac_and_cache_hits_finish_at_once_and_finish_fills_the_cache() {
     let t = sign("HS256", json!({}), access_claims());
     assert!(matches!(verify_start(&t, &hs, &VerifyOptions::default(), NOW).unwrap(), Started::Verified(_)));
 
-    let keys = fresh();
+    let keys = jwks();
     let t = sign("RS256", json!({}), access_claims());
     finish_here(&t, &keys, &VerifyOptions::default(), NOW).unwrap();
     assert_eq!(keys.cache_stats().entries, 1);
