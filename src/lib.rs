@@ -13,43 +13,26 @@
 //! # Ok(()) }
 //! ```
 
-mod algorithm;
-mod b64;
-mod cache;
-mod checks;
-mod claims;
-mod compact;
-mod error;
-mod explain;
-mod header;
-mod json;
-mod jwk;
-mod keyset;
-mod kind;
-pub mod limits;
-mod options;
-mod roca;
-mod time_fmt;
-mod verify;
-
-#[cfg(feature = "signature")]
-pub mod crypto;
+pub mod jose;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use algorithm::{Algorithm, Hash, KeyFamily};
-pub use checks::id as check_id;
-pub use cache::{CacheStats, DEFAULT_CACHE_SIZE};
-pub use claims::Claims;
-pub use compact::{decode, Token};
-pub use error::{Error, ErrorKind, Result};
-pub use explain::{explain, Check, Report, Status};
-pub use header::Header;
-pub use jwk::JwkInfo;
-pub use keyset::{Key, KeySet, RejectedKey};
-pub use kind::TokenKind;
-pub use options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
-pub use verify::{verify, verify_jws};
+pub use jose::algorithm::{Algorithm, Hash, KeyFamily};
+pub use jose::checks::id as check_id;
+pub use jose::cache::{CacheStats, DEFAULT_CACHE_SIZE};
+pub use jose::claims::Claims;
+pub use jose::compact::{decode, Token};
+pub use jose::error::{Error, ErrorKind, Result};
+pub use jose::explain::{explain, Check, Report, Status};
+pub use jose::header::Header;
+pub use jose::jwk::JwkInfo;
+pub use jose::keyset::{Key, KeySet, RejectedKey};
+pub use jose::kind::TokenKind;
+pub use jose::options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
+pub use jose::verify::{verify, verify_jws};
+pub use jose::limits;
 #[cfg(feature = "signature")]
-pub use verify::{verify_finish, verify_start, PendingSignature, Started};
+pub use jose::crypto;
+#[cfg(feature = "signature")]
+pub use jose::verify::{verify_finish, verify_start, PendingSignature, Started};

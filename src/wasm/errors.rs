@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::error::{Error, ErrorKind};
+use crate::jose::error::{Error, ErrorKind};
 
 #[wasm_bindgen(module = "/src/wasm/token_error.js")]
 extern "C" {

@@ -240,10 +240,10 @@ fn token_text(token: &JsValue) -> JsResult<String> {
     let text: &js_sys::JsString =
         token.dyn_ref().ok_or_else(|| to_js(crate::Error::malformed("token must be a string")))?;
     let units = text.length() as usize;
-    if units > crate::limits::MAX_TOKEN_BYTES {
+    if units > crate::jose::limits::MAX_TOKEN_BYTES {
         return Err(to_js(crate::Error::malformed(format!(
             "token is more than the {} bytes accepted",
-            crate::limits::MAX_TOKEN_BYTES
+            crate::jose::limits::MAX_TOKEN_BYTES
         ))));
     }
     Ok(String::from(text))

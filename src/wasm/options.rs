@@ -75,7 +75,7 @@ fn one_or_many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
 
 fn seconds(name: &str, v: &JsValue) -> JsResult<u64> {
     match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 && n <= crate::limits::MAX_NUMERIC_DATE as f64 => Ok(n.floor() as u64),
+        Some(n) if n.is_finite() && n >= 0.0 && n <= crate::jose::limits::MAX_NUMERIC_DATE as f64 => Ok(n.floor() as u64),
         _ => Err(invalid_option(format!("{name} must be a non-negative number of seconds"))),
     }
 }

@@ -1,7 +1,7 @@
 //! ECDSA over P-256, P-384 and P-521 with JWS's fixed-size `r || s` signatures (RFC 7518
 //! 3.4). ES512 is not in jsonwebtoken's rust_crypto provider; `p521` supplies it here.
 
-use crate::algorithm::{Algorithm, KeyFamily};
+use crate::jose::algorithm::{Algorithm, KeyFamily};
 use p256::ecdsa::signature::Verifier as _;
 
 pub(crate) enum EcKey {

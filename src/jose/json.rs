@@ -6,8 +6,8 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess,
 use serde_json::{Map, Value};
 use std::fmt;
 
-use crate::error::{Error, Result};
-use crate::limits::MAX_JSON_DEPTH;
+use crate::jose::error::{Error, Result};
+use crate::jose::limits::MAX_JSON_DEPTH;
 
 /// Parse a JSON object strictly. `what` names the document in error messages.
 pub fn parse_object(what: &str, bytes: &[u8]) -> Result<Map<String, Value>> {

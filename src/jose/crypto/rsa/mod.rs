@@ -9,7 +9,7 @@ mod pss;
 
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use crate::algorithm::Algorithm;
+use crate::jose::algorithm::Algorithm;
 use montgomery::Modulus;
 
 pub(crate) struct RsaKey {

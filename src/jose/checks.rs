@@ -2,17 +2,17 @@
 //! stops at the first failure and never formats a pass reason; `explain` records every
 //! check and carries on past failures.
 
-use crate::algorithm::{truncate, Algorithm};
-use crate::claims::Claims;
-use crate::compact::{self, Segments};
+use crate::jose::algorithm::{truncate, Algorithm};
+use crate::jose::claims::Claims;
+use crate::jose::compact::{self, Segments};
 #[cfg(feature = "signature")]
-use crate::compact::Token;
-use crate::error::{Error, ErrorKind};
-use crate::header::Header;
-use crate::keyset::{Key, KeySet};
-use crate::kind::TokenKind;
-use crate::options::VerifyOptions;
-use crate::time_fmt::{iso8601, relative};
+use crate::jose::compact::Token;
+use crate::jose::error::{Error, ErrorKind};
+use crate::jose::header::Header;
+use crate::jose::keyset::{Key, KeySet};
+use crate::jose::kind::TokenKind;
+use crate::jose::options::VerifyOptions;
+use crate::jose::time_fmt::{iso8601, relative};
 
 /// Check identifiers, in the order they run.
 pub mod id {
@@ -392,7 +392,7 @@ pub(crate) fn run_jws(input: &Inputs<'_>) -> Result<(Header, Vec<u8>), Error> {
     // The payload is decoded only after crit and the signature: with an unsupported
     // extension such as b64:false it need not be base64url at all.
     match signature_checks(input, &mut sink, &header, &seg, &sig) {
-        Some(true) => Ok((header, crate::b64::decode("payload", seg.payload)?)),
+        Some(true) => Ok((header, crate::jose::b64::decode("payload", seg.payload)?)),
         _ => Err(sink.0.unwrap_or_else(|| Error::new(ErrorKind::SignatureInvalid, "signature not verified"))),
     }
 }

@@ -1,14 +1,14 @@
 //! `explain`: every check with its outcome and reason, never stopping at the first failure.
 //! This is what the inspector shows and what a log line should carry.
 
-use crate::checks::{self, Inputs, Sink};
-use crate::claims::Claims;
-use crate::error::Error;
-use crate::header::Header;
-use crate::keyset::KeySet;
-use crate::kind::TokenKind;
-use crate::options::VerifyOptions;
-use crate::verify::validate_options;
+use crate::jose::checks::{self, Inputs, Sink};
+use crate::jose::claims::Claims;
+use crate::jose::error::Error;
+use crate::jose::header::Header;
+use crate::jose::keyset::KeySet;
+use crate::jose::kind::TokenKind;
+use crate::jose::options::VerifyOptions;
+use crate::jose::verify::validate_options;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use crate::compact::Token;
+use crate::jose::compact::Token;
 
 /// Entries kept per key set unless configured otherwise: enough for the working set of an
 /// edge worker, about 1-2 MB of decoded claims at most.

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::algorithm::truncate;
-use crate::error::{Error, ErrorKind, Result};
+use crate::jose::algorithm::truncate;
+use crate::jose::error::{Error, ErrorKind, Result};
 
 /// Header members that name a key source we refuse to trust.
 pub const UNTRUSTED_KEY_MEMBERS: [&str; 5] = ["jku", "x5u", "jwk", "x5c", "x5t#S256"];

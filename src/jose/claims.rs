@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
-use crate::limits::MAX_NUMERIC_DATE;
+use crate::jose::error::{Error, Result};
+use crate::jose::limits::MAX_NUMERIC_DATE;
 
 /// Claims that must be strings when present.
 const STRING_CLAIMS: [&str; 14] = [
@@ -277,7 +277,7 @@ mod tests {
     }
 
     fn parse(text: &str) -> Result<Claims> {
-        Claims::from_json(text.to_string(), crate::json::parse_object("payload", text.as_bytes())?)
+        Claims::from_json(text.to_string(), crate::jose::json::parse_object("payload", text.as_bytes())?)
     }
 
     #[test]

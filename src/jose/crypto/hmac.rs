@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
-use crate::algorithm::Algorithm;
+use crate::jose::algorithm::Algorithm;
 
 pub(crate) struct HmacKey(Zeroizing<Vec<u8>>);
 

@@ -1,12 +1,12 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
-use crate::checks::{self, Inputs};
-use crate::algorithm::Algorithm;
-use crate::compact::Token;
-use crate::header::Header;
-use crate::error::{Error, ErrorKind, Result};
-use crate::keyset::KeySet;
-use crate::options::VerifyOptions;
+use crate::jose::checks::{self, Inputs};
+use crate::jose::algorithm::Algorithm;
+use crate::jose::compact::Token;
+use crate::jose::header::Header;
+use crate::jose::error::{Error, ErrorKind, Result};
+use crate::jose::keyset::KeySet;
+use crate::jose::options::VerifyOptions;
 
 /// Verify `token` with `keys` under `opts` at time `now` (seconds since the epoch; the
 /// caller reads the clock). Returns the token only if every check passes; otherwise the
@@ -73,7 +73,7 @@ pub struct PendingSignature {
     message: Vec<u8>,
     signature: Vec<u8>,
     token: Token,
-    fingerprint: crate::cache::Fingerprint,
+    fingerprint: crate::jose::cache::Fingerprint,
 }
 
 #[cfg(feature = "signature")]
@@ -108,7 +108,7 @@ impl PendingSignature {
 pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Started> {
     validate_options(opts)?;
     let input = Inputs { token, keys: Some(keys), opts, now };
-    let fingerprint = crate::cache::fingerprint(token);
+    let fingerprint = crate::jose::cache::fingerprint(token);
     if let Some(hit) = keys.cache().get(&fingerprint, now) {
         checks::recheck(&input, &hit)?;
         return Ok(Started::Verified(hit));

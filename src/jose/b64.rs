@@ -4,7 +4,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::error::{Error, Result};
+use crate::jose::error::{Error, Result};
 
 pub fn decode(what: &str, input: &str) -> Result<Vec<u8>> {
     URL_SAFE_NO_PAD

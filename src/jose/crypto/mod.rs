@@ -8,8 +8,8 @@ mod hmac;
 pub mod jwt_provider;
 mod rsa;
 
-use crate::algorithm::Algorithm;
-use crate::jwk::KeyMaterial;
+use crate::jose::algorithm::Algorithm;
+use crate::jose::jwk::KeyMaterial;
 
 /// A key ready to verify signatures of its family.
 pub(crate) enum PreparedKey {

@@ -1,8 +1,8 @@
 //! What a verification checks beyond the signature. Every default is written down and
 //! fails closed.
 
-use crate::algorithm::Algorithm;
-use crate::kind::TokenKind;
+use crate::jose::algorithm::Algorithm;
+use crate::jose::kind::TokenKind;
 
 /// Default clock tolerance in seconds. Small: enough for servers kept by NTP and for the
 /// second-granularity of NumericDate, far below any access-token lifetime.

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::algorithm::{truncate, Algorithm, KeyFamily};
-use crate::b64;
-use crate::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT_BYTES, MIN_RSA_BITS};
+use crate::jose::algorithm::{truncate, Algorithm, KeyFamily};
+use crate::jose::b64;
+use crate::jose::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT_BYTES, MIN_RSA_BITS};
 
 /// Public key (or, for HMAC, secret) bytes, validated for shape and size.
 #[derive(Clone)]
@@ -40,7 +40,7 @@ impl KeyMaterial {
         if !e_ok {
             return Err("RSA exponent must be odd, at least 3 and at most 32 bits".into());
         }
-        if crate::roca::fingerprint(&n) {
+        if crate::jose::roca::fingerprint(&n) {
             return Err("RSA modulus has the ROCA fingerprint (CVE-2017-15361): its private key is recoverable".into());
         }
         Ok(Self::Rsa { n, e })

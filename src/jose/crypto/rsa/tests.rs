@@ -2,7 +2,7 @@
 //! schemes, valid and corrupted signatures.
 
 use super::RsaKey;
-use crate::algorithm::Algorithm;
+use crate::jose::algorithm::Algorithm;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};

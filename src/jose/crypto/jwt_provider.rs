@@ -8,8 +8,8 @@ use jsonwebtoken::errors::{new_error, ErrorKind, Result};
 use jsonwebtoken::{AlgorithmFamily, DecodingKey, DecodingKeyKind};
 
 use super::PreparedKey;
-use crate::algorithm::{Algorithm, KeyFamily};
-use crate::jwk::KeyMaterial;
+use crate::jose::algorithm::{Algorithm, KeyFamily};
+use crate::jose::jwk::KeyMaterial;
 
 /// The provider: tokenward verifiers, rust_crypto signers and key utilities.
 pub static PROVIDER: CryptoProvider = CryptoProvider {

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::algorithm::{truncate, Algorithm, KeyFamily};
-use crate::error::{Error, ErrorKind, Result};
-use crate::json;
-use crate::jwk::{self, describe_family, JwkInfo, KeyMaterial};
-use crate::limits::{MAX_JWKS_BYTES, MAX_KEYS};
+use crate::jose::algorithm::{truncate, Algorithm, KeyFamily};
+use crate::jose::error::{Error, ErrorKind, Result};
+use crate::jose::json;
+use crate::jose::jwk::{self, describe_family, JwkInfo, KeyMaterial};
+use crate::jose::limits::{MAX_JWKS_BYTES, MAX_KEYS};
 
 /// One usable key.
 pub struct Key {
@@ -19,7 +19,7 @@ pub struct Key {
     /// token `kid`, as a single key does in jose; keys from a JWKS match by `kid` only.
     any_kid: bool,
     #[cfg(feature = "signature")]
-    prepared: crate::crypto::PreparedKey,
+    prepared: crate::jose::crypto::PreparedKey,
 }
 
 impl Key {
@@ -29,7 +29,7 @@ impl Key {
             material: material.clone(),
             any_kid: false,
             #[cfg(feature = "signature")]
-            prepared: crate::crypto::prepare(material)?,
+            prepared: crate::jose::crypto::prepare(material)?,
             info,
         })
     }
@@ -52,7 +52,7 @@ impl Key {
     /// validated material, for importing it into another verifier (WebCrypto). `None` for
     /// an HMAC secret, which never leaves the key set.
     pub fn public_jwk(&self) -> Option<Vec<(&'static str, String)>> {
-        use crate::b64::encode;
+        use crate::jose::b64::encode;
         Some(match &self.material {
             KeyMaterial::Rsa { n, e } => vec![("kty", "RSA".into()), ("n", encode(n)), ("e", encode(e))],
             KeyMaterial::Ec { family, point } => {
@@ -104,7 +104,7 @@ pub struct RejectedKey {
 pub struct KeySet {
     keys: Vec<Key>,
     rejected: Vec<RejectedKey>,
-    cache: crate::cache::TokenCache,
+    cache: crate::jose::cache::TokenCache,
 }
 
 impl KeySet {
@@ -176,23 +176,23 @@ impl KeySet {
         KeySet {
             keys: Vec::new(),
             rejected: Vec::new(),
-            cache: crate::cache::TokenCache::new(crate::cache::DEFAULT_CACHE_SIZE),
+            cache: crate::jose::cache::TokenCache::new(crate::jose::cache::DEFAULT_CACHE_SIZE),
         }
     }
 
     /// Set the verified-token cache size (default `DEFAULT_CACHE_SIZE`; 0 disables it).
     /// See the `cache` module for what a hit still checks.
     pub fn with_cache(mut self, capacity: usize) -> Self {
-        self.cache = crate::cache::TokenCache::new(capacity);
+        self.cache = crate::jose::cache::TokenCache::new(capacity);
         self
     }
 
-    pub fn cache_stats(&self) -> crate::cache::CacheStats {
+    pub fn cache_stats(&self) -> crate::jose::cache::CacheStats {
         self.cache.stats()
     }
 
     #[cfg_attr(not(feature = "signature"), allow(dead_code))]
-    pub(crate) fn cache(&self) -> &crate::cache::TokenCache {
+    pub(crate) fn cache(&self) -> &crate::jose::cache::TokenCache {
         &self.cache
     }
 

@@ -5,13 +5,13 @@ use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use crate::b64;
-use crate::claims::Claims;
-use crate::error::{Error, Result};
-use crate::header::Header;
-use crate::json;
-use crate::kind::TokenKind;
-use crate::limits::MAX_TOKEN_BYTES;
+use crate::jose::b64;
+use crate::jose::claims::Claims;
+use crate::jose::error::{Error, Result};
+use crate::jose::header::Header;
+use crate::jose::json;
+use crate::jose::kind::TokenKind;
+use crate::jose::limits::MAX_TOKEN_BYTES;
 
 /// The three segments of a compact JWS, borrowed from the input.
 #[derive(Debug, Clone, Copy)]
