@@ -14,6 +14,7 @@
 //! ```
 
 pub mod jose;
+pub mod oidc;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

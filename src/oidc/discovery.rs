@@ -1,0 +1,110 @@
+//! OpenID Connect Discovery 1.0: `{issuer}/.well-known/openid-configuration`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::error::{OidcError, OidcErrorKind, Result};
+use super::http::is_endpoint_url;
+
+/// The provider metadata the session needs. Plain data: it is stored with the session so a
+/// restored tab or request does not fetch it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderMetadata {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    #[serde(default)]
+    pub userinfo_endpoint: Option<String>,
+    /// RFC 9207: the callback must carry `iss` when this is true.
+    #[serde(default)]
+    pub iss_parameter_supported: bool,
+    #[serde(default)]
+    pub backchannel_logout_supported: bool,
+}
+
+pub fn discovery_url(issuer: &str) -> String {
+    format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'))
+}
+
+/// Parse a discovery document. Its `issuer` must equal `expected_issuer` exactly (OIDC
+/// Discovery 4.3: no normalisation, a trailing slash counts), the endpoints the session uses
+/// must be absolute URLs, and a provider that advertises PKCE methods must offer S256.
+pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
+    let bad = |m: String| OidcError::new(OidcErrorKind::Discovery, m);
+    let doc: Map<String, Value> = serde_json::from_str(body.trim_start_matches('\u{feff}'))
+        .map_err(|_| bad("the discovery document is not a JSON object".into()))?;
+    let issuer = doc.get("issuer").and_then(Value::as_str).ok_or_else(|| bad("the discovery document has no issuer".into()))?;
+    if issuer != expected_issuer {
+        return Err(OidcError::new(
+            OidcErrorKind::IssuerMismatch,
+            format!("the discovery document names issuer \"{issuer}\", not the configured \"{expected_issuer}\""),
+        ));
+    }
+    let endpoint = |name: &str, required: bool| -> Result<Option<String>> {
+        match doc.get(name) {
+            None | Some(Value::Null) if !required => Ok(None),
+            Some(Value::String(u)) if is_endpoint_url(u) => Ok(Some(u.clone())),
+            None | Some(Value::Null) => Err(bad(format!("the discovery document has no {name}"))),
+            Some(_) => Err(bad(format!("{name} in the discovery document is not an absolute http(s) URL"))),
+        }
+    };
+    if let Some(methods) = doc.get("code_challenge_methods_supported") {
+        let methods = methods.as_array().ok_or_else(|| bad("code_challenge_methods_supported is not an array".into()))?;
+        if !methods.iter().any(|m| m.as_str() == Some("S256")) {
+            return Err(bad("the provider does not support PKCE with S256".into()));
+        }
+    }
+    let flag = |name: &str| doc.get(name).and_then(Value::as_bool).unwrap_or(false);
+    Ok(ProviderMetadata {
+        issuer: issuer.to_owned(),
+        authorization_endpoint: endpoint("authorization_endpoint", true)?.unwrap_or_default(),
+        token_endpoint: endpoint("token_endpoint", true)?.unwrap_or_default(),
+        jwks_uri: endpoint("jwks_uri", true)?.unwrap_or_default(),
+        end_session_endpoint: endpoint("end_session_endpoint", false)?,
+        revocation_endpoint: endpoint("revocation_endpoint", false)?,
+        userinfo_endpoint: endpoint("userinfo_endpoint", false)?,
+        iss_parameter_supported: flag("authorization_response_iss_parameter_supported"),
+        backchannel_logout_supported: flag("backchannel_logout_supported"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISS: &str = "https://id.example/realms/demo";
+
+    fn doc(extra: &str) -> String {
+        format!(
+            r#"{{"issuer":"{ISS}","authorization_endpoint":"{ISS}/protocol/openid-connect/auth","token_endpoint":"{ISS}/protocol/openid-connect/token","jwks_uri":"{ISS}/protocol/openid-connect/certs"{extra}}}"#
+        )
+    }
+
+    #[test]
+    fn parses_a_keycloak_document() {
+        let m = parse(&doc(r#","end_session_endpoint":"https://id.example/realms/demo/protocol/openid-connect/logout","authorization_response_iss_parameter_supported":true,"code_challenge_methods_supported":["plain","S256"]"#), ISS).unwrap();
+        assert!(m.iss_parameter_supported);
+        assert!(m.end_session_endpoint.unwrap().ends_with("/logout"));
+        assert_eq!(discovery_url(ISS), format!("{ISS}/.well-known/openid-configuration"));
+    }
+
+    #[test]
+    fn issuer_must_match_exactly() {
+        let e = parse(&doc(""), "https://id.example/realms/demo/").unwrap_err();
+        assert_eq!(e.kind, OidcErrorKind::IssuerMismatch);
+    }
+
+    #[test]
+    fn refuses_missing_endpoints_no_s256_and_garbage() {
+        let no_token = format!(r#"{{"issuer":"{ISS}","authorization_endpoint":"{ISS}/a","jwks_uri":"{ISS}/c"}}"#);
+        assert_eq!(parse(&no_token, ISS).unwrap_err().kind, OidcErrorKind::Discovery);
+        assert_eq!(parse(&doc(r#","code_challenge_methods_supported":["plain"]"#), ISS).unwrap_err().kind, OidcErrorKind::Discovery);
+        assert_eq!(parse(&doc(r#","end_session_endpoint":"/logout""#), ISS).unwrap_err().kind, OidcErrorKind::Discovery);
+        assert_eq!(parse("<html>", ISS).unwrap_err().kind, OidcErrorKind::Discovery);
+    }
+}

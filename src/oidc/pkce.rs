@@ -1,0 +1,65 @@
+//! PKCE (RFC 7636, S256 only) and the random `state` and `nonce` values of a login.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// Where randomness comes from: the core has none of its own. The Wasm bindings use the
+/// platform's CSPRNG (getrandom -> `crypto.getRandomValues`); tests use a seeded source.
+pub trait Random {
+    fn fill(&mut self, buf: &mut [u8]);
+
+    /// A uniformly distributed value in `0..=max` (for backoff jitter; bias is irrelevant there).
+    fn below(&mut self, max: u64) -> u64 {
+        let mut b = [0u8; 8];
+        self.fill(&mut b);
+        if max == u64::MAX { u64::from_le_bytes(b) } else { u64::from_le_bytes(b) % (max + 1) }
+    }
+}
+
+/// Bytes of randomness in `state`, `nonce` and the PKCE verifier: 256 bits each, twice the
+/// 128-bit floor, and a 43-character verifier (RFC 7636's minimum length).
+pub const RANDOM_BYTES: usize = 32;
+
+/// A fresh base64url random string of `RANDOM_BYTES` bytes (43 characters).
+pub fn random_string(rng: &mut dyn Random) -> String {
+    let mut b = [0u8; RANDOM_BYTES];
+    rng.fill(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+/// The S256 code challenge of a verifier.
+pub fn challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// RFC 7636 4.1: 43-128 characters of [A-Z a-z 0-9 - . _ ~].
+pub fn is_valid_verifier(v: &str) -> bool {
+    (43..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(u8);
+    impl Random for Fixed {
+        fn fill(&mut self, buf: &mut [u8]) {
+            buf.fill(self.0);
+        }
+    }
+
+    #[test]
+    fn rfc7636_appendix_b() {
+        assert_eq!(challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    }
+
+    #[test]
+    fn verifier_is_43_chars_of_the_right_alphabet() {
+        let v = random_string(&mut Fixed(0xfb));
+        assert_eq!(v.len(), 43);
+        assert!(is_valid_verifier(&v));
+        assert!(!is_valid_verifier("short"));
+        assert!(!is_valid_verifier(&"a+".repeat(30)));
+    }
+}
