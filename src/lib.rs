@@ -15,6 +15,7 @@
 
 pub mod jose;
 pub mod oidc;
+pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -63,6 +63,11 @@ pub fn parse(url: &str, expected_state: Option<&str>, issuer: &str, iss_required
     Ok(AuthorizationCode { code: code.to_owned(), state: expected.to_owned(), session_state: one("session_state")?.map(str::to_owned) })
 }
 
+/// One parameter of a callback URL (the first, if repeated).
+pub fn param(url: &str, name: &str) -> Option<String> {
+    params(url).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
 /// Whether a URL looks like an authorization response (has `code` or `error`, and `state`).
 pub fn is_callback(url: &str) -> bool {
     let p = params(url);

@@ -1,0 +1,1062 @@
+//! The session machine. One instance per tab, process or request; instances share a store
+//! and coordinate through it alone (leases and compare-and-set), so the browser's tabs and a
+//! Durable Object's requests run the same code. Locks and broadcasts in a shim only make
+//! it cheaper.
+
+use std::collections::VecDeque;
+
+use super::backoff;
+use super::catalogue::{self, Action, Grant};
+use super::cause::Cause;
+use super::config::{Backchannel, Config, Flow};
+use super::io::{Command, Event, Notice};
+use super::mutation::Mutation;
+use super::state::{State, Tokens};
+use crate::oidc::authorize::{self, PendingLogin};
+use crate::oidc::pkce::{random_string, Random};
+use crate::oidc::token::{self, ClientAuth, TokenResponse};
+use crate::oidc::{callback, discovery, id_token, logout, HttpRequest, OidcError, OidcErrorKind};
+use crate::{Algorithm, KeySet};
+
+/// An access token of unknown lifetime (no `expires_in`, not a JWT) is treated as valid for
+/// this many seconds: short, so a wrong guess costs a refresh, never a stale token.
+pub const UNKNOWN_LIFETIME: i64 = 60;
+/// This instance sends at most one refresh per this many ms (unless the last one failed):
+/// a provider issuing tokens shorter-lived than `minValidity` cannot cause a refresh loop.
+pub const MIN_REFRESH_INTERVAL_MS: u64 = 2_000;
+/// Extra ms a lease outlives its request's timeout.
+pub const LEASE_MARGIN_MS: u64 = 5_000;
+
+/// Local time: the wall clock in ms since the epoch and, where the platform has one, a
+/// monotonic clock in ms (used only to notice wall-clock jumps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    pub wall: u64,
+    pub mono: Option<u64>,
+}
+
+impl From<u64> for Now {
+    fn from(wall: u64) -> Self {
+        Self { wall, mono: None }
+    }
+}
+
+/// Whether an access token can be handed out now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Ready(String),
+    /// A refresh (or login exchange) is under way: ask again after the next event.
+    Pending,
+    Unavailable(Cause),
+}
+
+/// What the app may see of the session. Never the refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct View {
+    pub authenticated: bool,
+    pub access_token: Option<String>,
+    pub id_token: Option<String>,
+    /// Server seconds.
+    pub expires_at: Option<i64>,
+    pub refresh_expires_at: Option<i64>,
+    pub offline: bool,
+    pub scope: Option<String>,
+    pub sid: Option<String>,
+    pub ended: Option<Cause>,
+    pub idle_deadline: Option<u64>,
+    /// Estimated server - local clock, ms.
+    pub skew_ms: i64,
+    pub version: u64,
+}
+
+#[derive(Debug, Clone)]
+enum Req {
+    Discovery,
+    Jwks,
+    Code { pending: PendingLogin },
+    Refresh { rt: String },
+    ClientCredentials,
+    AdminToken { sid: String },
+    AdminLogout,
+    Backchannel,
+    Revoke { then: Box<Then> },
+}
+
+/// What to do once a mutation is stored.
+#[derive(Debug, Clone)]
+enum Then {
+    Nothing,
+    Navigate(String),
+    SendCode { pending: PendingLogin, code: String },
+    SendRefresh { rt: String },
+    Notify(Vec<Notice>),
+    /// After a local end: notify, then end the provider session as configured.
+    Ended { cause: Cause, provider: bool, revoke: bool, rt: Option<String>, hint: Option<String>, sid: Option<String> },
+    ProviderEnd { rt: Option<String>, hint: Option<String>, sid: Option<String> },
+}
+
+struct Saving {
+    mutation: Mutation,
+    then: Then,
+    next: State,
+}
+
+pub struct Session {
+    cfg: Config,
+    algorithms: Option<Vec<Algorithm>>,
+    auth: ClientAuth,
+    owner: String,
+    rng: Box<dyn Random>,
+    now: u64,
+    /// The last state known to be in the store.
+    state: State,
+    loaded: bool,
+    keys: Option<(String, KeySet)>,
+    out: VecDeque<Command>,
+    next_id: u32,
+    inflight: Vec<(u32, Req, u64)>,
+    saving: Option<Saving>,
+    queue: VecDeque<(Mutation, Then)>,
+    deferred: Vec<Event>,
+    /// A code-exchange answer waiting for the JWKS.
+    parked: Option<(TokenResponse, PendingLogin, u64, u64)>,
+    jwks_retried: bool,
+    want_fresh: bool,
+    retry_at: Option<u64>,
+    attempts: u32,
+    last_error: Option<Cause>,
+    last_refresh_sent: Option<u64>,
+    activity_deadline: Option<u64>,
+    idle_warned: Option<u64>,
+    lease_wait: Option<u64>,
+}
+
+fn oidc_cause(e: &OidcError) -> Cause {
+    match &e.kind {
+        OidcErrorKind::Discovery | OidcErrorKind::IssuerMismatch => Cause::Discovery,
+        OidcErrorKind::InvalidResponse | OidcErrorKind::UnsupportedTokenType => Cause::InvalidResponse,
+        OidcErrorKind::State => Cause::StateMismatch,
+        OidcErrorKind::IssParameter => Cause::IssMismatch,
+        OidcErrorKind::IdToken | OidcErrorKind::LogoutToken => Cause::InvalidIdToken,
+        OidcErrorKind::InvalidOption => Cause::Configuration,
+        OidcErrorKind::Authorization(o) => catalogue::classify(None, o, false).1,
+        OidcErrorKind::Grant(o) => catalogue::classify(None, o, false).1,
+    }
+}
+
+impl Session {
+    /// A session for `cfg`. `owner` names this instance in leases (a random id is made when
+    /// empty); `rng` is the randomness source (the platform CSPRNG; seeded in tests).
+    pub fn new(cfg: Config, mut rng: Box<dyn Random>) -> Result<Self, OidcError> {
+        let algorithms = cfg.validate()?;
+        let auth = ClientAuth { client_id: cfg.client_id.clone(), secret: cfg.client_secret.clone(), secret_in_body: cfg.client_secret_in_body };
+        let owner = random_string(rng.as_mut())[..16].to_owned();
+        Ok(Self {
+            cfg,
+            algorithms,
+            auth,
+            owner,
+            rng,
+            now: 0,
+            state: State::default(),
+            loaded: false,
+            keys: None,
+            out: VecDeque::new(),
+            next_id: 1,
+            inflight: Vec::new(),
+            saving: None,
+            queue: VecDeque::new(),
+            deferred: Vec::new(),
+            parked: None,
+            jwks_retried: false,
+            want_fresh: false,
+            retry_at: None,
+            attempts: 0,
+            last_error: None,
+            last_refresh_sent: None,
+            activity_deadline: None,
+            idle_warned: None,
+            lease_wait: None,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The next command for the driver, if any.
+    pub fn poll(&mut self) -> Option<Command> {
+        self.out.pop_front()
+    }
+
+    /// The state this instance last saw in the store.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Local time (ms) at which `Event::Timer` must be delivered, if any.
+    pub fn next_deadline(&self) -> Option<u64> {
+        let mut d: Vec<u64> = Vec::new();
+        if self.state.tokens.is_some() {
+            if let Some(idle) = self.idle_deadline() {
+                d.push(idle);
+                let warn = idle.saturating_sub(self.cfg.idle_warning * 1000);
+                if self.idle_warned != Some(idle) {
+                    d.push(warn);
+                }
+            }
+        }
+        if self.want_fresh {
+            d.extend(self.retry_at);
+            d.extend(self.lease_wait);
+            if let (Some(t), Some(last)) = (&self.state.tokens, self.last_refresh_sent) {
+                if self.due(t) {
+                    d.push(last + MIN_REFRESH_INTERVAL_MS);
+                }
+            }
+        }
+        d.into_iter().min()
+    }
+
+    /// Whether an access token can be handed out at `now` (server-clock aware).
+    pub fn access(&self, now: u64) -> Access {
+        let Some(t) = &self.state.tokens else {
+            if self.cfg.flow == Flow::ClientCredentials && self.busy() {
+                return Access::Pending;
+            }
+            return Access::Unavailable(self.last_error.filter(|c| c.is_transient()).or(self.state.ended).unwrap_or(Cause::NoSession));
+        };
+        let server = self.state.clock.server_secs(now);
+        let valid = server < t.expires_at;
+        if !self.due_at(t, server) {
+            return Access::Ready(t.access_token.clone());
+        }
+        if self.busy() || (self.want_fresh && self.lease_wait.is_some()) {
+            return Access::Pending;
+        }
+        if valid && (self.retry_at.is_some() || !self.can_refresh(t)) {
+            return Access::Ready(t.access_token.clone());
+        }
+        if let Some(c) = self.last_error.filter(|c| c.is_transient()) {
+            if self.retry_at.is_some() {
+                return Access::Unavailable(c);
+            }
+        }
+        if self.can_refresh(t) || self.cfg.flow == Flow::ClientCredentials {
+            Access::Pending
+        } else if valid {
+            Access::Ready(t.access_token.clone())
+        } else {
+            Access::Unavailable(if t.offline { Cause::OfflineExpired } else { Cause::SessionExpired })
+        }
+    }
+
+    pub fn view(&self, now: u64) -> View {
+        let t = self.state.tokens.as_ref();
+        let _ = now;
+        View {
+            authenticated: t.is_some(),
+            access_token: t.map(|t| t.access_token.clone()),
+            id_token: t.and_then(|t| t.id_token.clone()),
+            expires_at: t.map(|t| t.expires_at),
+            refresh_expires_at: t.and_then(|t| t.refresh_expires_at),
+            offline: t.is_some_and(|t| t.offline),
+            scope: t.and_then(|t| t.scope.clone()),
+            sid: self.state.sid.clone(),
+            ended: self.state.ended,
+            idle_deadline: t.and(self.idle_deadline()),
+            skew_ms: self.state.clock.skew(),
+            version: self.state.version,
+        }
+    }
+
+    /// Feed one event at local time `now`.
+    pub fn handle(&mut self, event: Event, now: impl Into<Now>) {
+        let now = now.into();
+        self.now = now.wall;
+        self.state.clock.tick(now.wall, now.mono);
+        match event {
+            Event::Start => self.out.push_back(Command::Load),
+            Event::Loaded { state } => self.on_loaded(state),
+            Event::Saved { ok, current } => self.on_saved(ok, current),
+            Event::StoreChanged { state } => self.on_store_changed(state),
+            Event::Response { id, status, body, retry_after, sent, received } => self.on_response(id, Some((status, body, retry_after, sent, received))),
+            Event::NoResponse { id } => self.on_response(id, None),
+            ev @ (Event::Login { .. } | Event::Callback { .. } | Event::Logout { .. }) => self.with_provider(ev),
+            Event::EnsureFresh { force } => {
+                self.want_fresh = true;
+                self.maybe_refresh(force);
+            }
+            Event::Activity => self.on_activity(),
+            Event::BackchannelLogout { sid, sub } => {
+                let ours = self.state.tokens.as_ref().is_some_and(|t| {
+                    sid.as_ref().is_some_and(|s| self.state.sid.as_ref() == Some(s)) || sub.as_ref().is_some_and(|s| t.sub.as_ref() == Some(s))
+                });
+                if ours {
+                    self.end(Cause::BackchannelLogout, false, false);
+                }
+            }
+            Event::Timer => {
+                self.lease_wait = self.lease_wait.filter(|w| *w > self.now);
+                if self.retry_at.is_some_and(|r| r <= self.now) {
+                    self.retry_at = None;
+                }
+                if self.want_fresh {
+                    self.maybe_refresh(false);
+                }
+            }
+        }
+        self.check_idle();
+    }
+
+    // ---- store ----
+
+    fn adopt(&mut self, s: State) {
+        let had = self.state.tokens.as_ref().map(|t| t.access_token.clone());
+        let clock = self.state.clock.clone();
+        self.state = s;
+        // The skew is this machine's knowledge as much as the store's: keep the better one.
+        if self.state.clock.samples < clock.samples {
+            self.state.clock = clock;
+        }
+        let now = self.state.tokens.as_ref().map(|t| t.access_token.clone());
+        if had != now {
+            match (&had, &now) {
+                (_, Some(_)) => {
+                    self.retry_at = None;
+                    self.attempts = 0;
+                    self.last_error = None;
+                    self.notify(Notice::Tokens);
+                }
+                (Some(_), None) => {
+                    let cause = match self.state.ended {
+                        Some(c) if c != Cause::LoggedOut => c,
+                        _ => Cause::LoggedOutElsewhere,
+                    };
+                    self.notify(Notice::LoggedOut { cause });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn on_loaded(&mut self, state: Option<State>) {
+        if let Some(s) = state {
+            if s.version >= self.state.version {
+                self.adopt(s);
+            }
+        }
+        self.loaded = true;
+        let now = self.now;
+        if let Some(t) = self.state.tokens.clone() {
+            let server = self.state.clock.server_secs(now);
+            if t.refresh_expires_at.is_some_and(|e| e <= server) && server >= t.expires_at {
+                self.end(if t.offline { Cause::OfflineExpired } else { Cause::MaxExpired }, false, false);
+            }
+        }
+        if self.state.metadata.is_none() && !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
+            self.fetch_discovery();
+        }
+        self.replay();
+    }
+
+    fn on_store_changed(&mut self, state: Option<State>) {
+        match state {
+            // A stale write (an older version) is ignored: the machine never goes back.
+            Some(s) if s.version > self.state.version => self.adopt(s),
+            Some(_) => {}
+            None if self.state.tokens.is_some() => {
+                let v = self.state.version;
+                self.adopt(State { version: v, ended: Some(Cause::LoggedOutElsewhere), ..State::default() });
+            }
+            None => {}
+        }
+        self.lease_wait = None;
+        if self.want_fresh {
+            self.maybe_refresh(false);
+        }
+    }
+
+    fn mutate(&mut self, m: Mutation, then: Then) {
+        self.queue.push_back((m, then));
+        self.pump();
+    }
+
+    fn pump(&mut self) {
+        while self.saving.is_none() {
+            let Some((mutation, then)) = self.queue.pop_front() else { return };
+            let mut next = self.state.clone();
+            if !mutation.apply(&mut next, self.now) {
+                self.abandoned(mutation, then);
+                continue;
+            }
+            let expected = self.state.version;
+            next.version = expected + 1;
+            self.out.push_back(Command::Save { state: next.clone(), expected });
+            self.saving = Some(Saving { mutation, then, next });
+        }
+    }
+
+    fn on_saved(&mut self, ok: bool, current: Option<State>) {
+        let Some(saving) = self.saving.take() else { return };
+        if ok {
+            self.adopt(saving.next);
+            self.run(saving.then);
+        } else {
+            // Someone wrote first: take their state and re-apply the change to it.
+            // The store's answer is the truth here, even if older (a cleared store).
+            self.adopt(current.unwrap_or_default());
+            self.queue.push_front((saving.mutation, saving.then));
+        }
+        self.pump();
+        if self.saving.is_none() && self.want_fresh {
+            self.maybe_refresh(false);
+        }
+    }
+
+    /// A change that no longer applies to the stored state.
+    fn abandoned(&mut self, m: Mutation, then: Then) {
+        match (m, then) {
+            (Mutation::TakePending(_), _) => {
+                self.error(Cause::StateMismatch, "this login's callback was already used (another tab or a replay)".into());
+            }
+            (Mutation::End { .. }, Then::Ended { provider: true, rt, hint, sid, .. }) => {
+                // Already ended here (a failed refresh, another tab): the provider session
+                // may still be alive, and the ID token hint was kept for exactly this.
+                self.run(Then::ProviderEnd { rt, hint, sid });
+            }
+            (Mutation::Commit { spent: Some(_), .. }, _) | (Mutation::Refused { .. }, _) | (Mutation::TakeLease { .. }, _) => {
+                // Someone else's tokens (or their logout) are in the store and adopted.
+                if self.want_fresh {
+                    self.maybe_refresh(false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn run(&mut self, then: Then) {
+        match then {
+            Then::Nothing => {}
+            Then::Navigate(url) => self.out.push_back(Command::Navigate { url }),
+            Then::SendCode { pending, code } => {
+                let Some(m) = self.state.metadata.clone() else { return };
+                let req = token::code_request(&m.token_endpoint, &self.auth, &code, &pending.redirect_uri, &pending.verifier);
+                self.send(req, Req::Code { pending });
+            }
+            Then::SendRefresh { rt } => {
+                let Some(m) = self.state.metadata.clone() else { return };
+                self.last_refresh_sent = Some(self.now);
+                let req = token::refresh_request(&m.token_endpoint, &self.auth, &rt);
+                self.send(req, Req::Refresh { rt });
+            }
+            Then::Notify(ns) => ns.into_iter().for_each(|n| self.notify(n)),
+            Then::Ended { cause, provider, revoke, rt, hint, sid } => {
+                self.want_fresh = false;
+                self.retry_at = None;
+                self.notify(Notice::LoggedOut { cause });
+                let end = Then::ProviderEnd { rt: rt.clone(), hint, sid };
+                let revocation = self.state.metadata.as_ref().and_then(|m| m.revocation_endpoint.clone());
+                match (revoke, rt, revocation) {
+                    (true, Some(rt), Some(ep)) => {
+                        let req = logout::revocation_request(&ep, &self.auth, &rt);
+                        let then = if provider { end } else { Then::Nothing };
+                        self.send(req, Req::Revoke { then: Box::new(then) });
+                    }
+                    _ if provider => self.run(end),
+                    _ => {}
+                }
+            }
+            Then::ProviderEnd { rt, hint, sid } => self.end_at_provider(rt, hint, sid),
+        }
+    }
+
+    // ---- provider metadata and keys ----
+
+    fn fetch_discovery(&mut self) {
+        let req = HttpRequest::get(discovery::discovery_url(&self.cfg.issuer));
+        self.send(req, Req::Discovery);
+    }
+
+    fn fetch_jwks(&mut self) {
+        if self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Jwks)) {
+            return;
+        }
+        if let Some(m) = &self.state.metadata {
+            let req = HttpRequest::get(m.jwks_uri.clone());
+            self.send(req, Req::Jwks);
+        }
+    }
+
+    fn keyset(&mut self) -> Option<&KeySet> {
+        let text = self.state.jwks.as_ref()?;
+        if self.keys.as_ref().is_none_or(|(t, _)| t != text) {
+            let ks = KeySet::from_jwks(text).ok()?;
+            self.keys = Some((text.clone(), ks));
+        }
+        self.keys.as_ref().map(|(_, k)| k)
+    }
+
+    /// Login, callback and logout need the provider's metadata (and the store loaded).
+    fn with_provider(&mut self, ev: Event) {
+        if !self.loaded || self.state.metadata.is_none() {
+            if self.loaded && !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
+                self.fetch_discovery();
+            } else if !self.loaded && !self.out.iter().any(|c| matches!(c, Command::Load)) && self.deferred.is_empty() {
+                self.out.push_back(Command::Load);
+            }
+            self.deferred.push(ev);
+            return;
+        }
+        match ev {
+            Event::Login { options } => self.login(options),
+            Event::Callback { url } => self.on_callback(url),
+            Event::Logout { provider, revoke } => self.end(Cause::LoggedOut, provider, revoke),
+            _ => {}
+        }
+    }
+
+    fn replay(&mut self) {
+        if self.loaded && self.state.metadata.is_some() {
+            for ev in std::mem::take(&mut self.deferred) {
+                self.with_provider(ev);
+            }
+        }
+    }
+
+    // ---- login ----
+
+    fn login(&mut self, options: authorize::LoginOptions) {
+        let Some(m) = self.state.metadata.clone() else { return };
+        let Some(redirect) = self.cfg.redirect_uri.clone() else {
+            return self.error(Cause::Configuration, "login needs redirectUri".into());
+        };
+        match authorize::authorization_url(&m.authorization_endpoint, &self.cfg.client_id, &redirect, &self.cfg.scope, &options, self.rng.as_mut(), self.now) {
+            Ok((url, pending)) => self.mutate(Mutation::AddPending(pending), Then::Navigate(url)),
+            Err(e) => self.error(Cause::Configuration, e.message),
+        }
+    }
+
+    fn on_callback(&mut self, url: String) {
+        let m = self.state.metadata.clone().expect("checked by with_provider");
+        let url_state = callback::param(&url, "state");
+        let pending = url_state.as_ref().and_then(|s| self.state.pending.iter().find(|p| p.state == *s).cloned());
+        match callback::parse(&url, pending.as_ref().map(|p| p.state.as_str()), &m.issuer, m.iss_parameter_supported) {
+            Ok(code) => {
+                let pending = pending.expect("parse checked the state");
+                self.mutate(Mutation::TakePending(pending.state.clone()), Then::SendCode { pending, code: code.code });
+            }
+            Err(e) => {
+                // A used or refused login is forgotten, so the same callback cannot be replayed.
+                if let Some(p) = pending {
+                    self.mutate(Mutation::TakePending(p.state), Then::Nothing);
+                }
+                let cause = oidc_cause(&e);
+                self.error(cause, e.message);
+            }
+        }
+    }
+
+    fn on_code_response(&mut self, resp: TokenResponse, pending: PendingLogin, sent: u64, received: u64) {
+        if self.keyset().is_none() {
+            self.parked = Some((resp, pending, sent, received));
+            self.fetch_jwks();
+            return;
+        }
+        let Some(id) = resp.id_token.clone() else {
+            return self.error(Cause::InvalidIdToken, "the token response has no id_token (is openid in the scope?)".into());
+        };
+        let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
+        let (issuer, client_id, tol) = (self.cfg.issuer.clone(), self.cfg.client_id.clone(), self.cfg.clock_tolerance);
+        let algs = self.algorithms.clone();
+        let rules = id_token::IdTokenRules {
+            issuer: &issuer,
+            client_id: &client_id,
+            nonce: Some(&pending.nonce),
+            nonce_required: true,
+            max_age: pending.max_age,
+            access_token: Some(&resp.access_token),
+            algorithms: algs.as_deref(),
+            clock_tolerance: tol,
+        };
+        let keys = self.keyset().expect("checked above");
+        match id_token::verify(&id, keys, &rules, server_now) {
+            Ok(tok) => {
+                self.jwks_retried = false;
+                let sid = tok.claims().sid().map(str::to_owned).or(resp.session_state.clone());
+                let (iss, sub) = (tok.claims().iss().map(str::to_owned), tok.claims().sub().map(str::to_owned));
+                self.accept(resp, None, Some(pending.nonce.clone()), iss, sub, sid, sent, received, vec![Notice::LoginComplete { return_to: pending.return_to.clone() }]);
+            }
+            Err(e) if !self.jwks_retried => {
+                // Perhaps a key rotated since the JWKS was fetched: fetch it once more.
+                let _ = e;
+                self.jwks_retried = true;
+                self.parked = Some((resp, pending, sent, received));
+                self.keys = None;
+                self.state.jwks = None;
+                self.fetch_jwks();
+            }
+            Err(e) => {
+                self.jwks_retried = false;
+                self.error(Cause::InvalidIdToken, e.message);
+            }
+        }
+    }
+
+    fn estimate_after(&self, resp: &TokenResponse, sent: u64, received: u64) -> super::clock::ServerClock {
+        let mut clock = self.state.clock.clone();
+        let iat = crate::decode(&resp.access_token).ok().and_then(|t| t.claims().iat()).or_else(|| {
+            resp.id_token.as_deref().and_then(|i| crate::decode(i).ok()).and_then(|t| t.claims().iat())
+        });
+        if let Some(iat) = iat {
+            clock.observe(iat, sent, received);
+        }
+        clock
+    }
+
+    /// Turn a token response into stored tokens: the step that accepts a response is the
+    /// step that replaces the refresh token.
+    #[allow(clippy::too_many_arguments)]
+    fn accept(&mut self, resp: TokenResponse, spent: Option<String>, nonce: Option<String>, iss: Option<String>, sub: Option<String>, sid: Option<String>, sent: u64, received: u64, notices: Vec<Notice>) {
+        let clock = self.estimate_after(&resp, sent, received);
+        let server = clock.server_secs(received);
+        let at = crate::decode(&resp.access_token).ok();
+        let at_iat = at.as_ref().and_then(|t| t.claims().iat());
+        let not_before = resp.not_before_policy.max(self.state.not_before);
+        if not_before > 0 && at_iat.is_some_and(|iat| iat < not_before) {
+            if let Some(rt) = spent {
+                return self.mutate(Mutation::Refused { rt, cause: Cause::Revoked }, Then::Notify(vec![]));
+            }
+            return self.error(Cause::Revoked, "the access token was issued before the provider's not-before policy".into());
+        }
+        let expires_at = at
+            .as_ref()
+            .and_then(|t| t.claims().exp())
+            .or(resp.expires_in.map(|e| server + e as i64))
+            .unwrap_or(server + UNKNOWN_LIFETIME);
+        let prev = self.state.tokens.clone();
+        let refresh_token = resp.refresh_token.clone().or_else(|| spent.clone());
+        let (rt_exp, rt_typ) = refresh_token.as_deref().map_or((None, None), token::peek_refresh_token);
+        let offline = rt_typ.as_deref() == Some("Offline")
+            || (resp.refresh_expires_in == Some(0) && resp.scope.as_deref().is_some_and(|s| s.split(' ').any(|x| x == "offline_access")))
+            || (resp.refresh_token.is_none() && prev.as_ref().is_some_and(|p| p.offline));
+        let refresh_expires_at = match resp.refresh_expires_in {
+            Some(0) => None,
+            Some(n) => Some(server + n as i64),
+            None if resp.refresh_token.is_none() => prev.as_ref().and_then(|p| p.refresh_expires_at),
+            None => rt_exp,
+        };
+        let tokens = Tokens {
+            access_token: resp.access_token.clone(),
+            expires_at,
+            issued_at: at_iat.unwrap_or(server),
+            refresh_token,
+            refresh_expires_at: if refresh_expires_at.is_some() || resp.refresh_token.is_some() { refresh_expires_at } else { None },
+            offline,
+            id_token: resp.id_token.clone().or_else(|| prev.as_ref().and_then(|p| p.id_token.clone())),
+            scope: resp.scope.clone().or_else(|| prev.as_ref().and_then(|p| p.scope.clone())),
+            iss: iss.or_else(|| prev.as_ref().and_then(|p| p.iss.clone())),
+            sub: sub.or_else(|| prev.as_ref().and_then(|p| p.sub.clone())),
+            nonce: nonce.or_else(|| prev.as_ref().and_then(|p| p.nonce.clone())),
+        };
+        let idle_deadline = self.cfg.idle_timeout.filter(|_| spent.is_none()).map(|t| self.now + t * 1000);
+        let m = Mutation::Commit {
+            tokens: Box::new(tokens),
+            spent,
+            id_token: resp.id_token.clone(),
+            sid,
+            clock,
+            not_before,
+            idle_deadline,
+            owner: self.owner.clone(),
+        };
+        self.retry_at = None;
+        self.attempts = 0;
+        self.last_error = None;
+        // `Notice::Tokens` comes from `adopt` once the new tokens are stored.
+        self.mutate(m, Then::Notify(notices));
+    }
+
+    // ---- rotation ----
+
+    fn busy(&self) -> bool {
+        self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Refresh { .. } | Req::Code { .. } | Req::ClientCredentials))
+            || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. }))
+            || self.queue.iter().any(|(m, _)| matches!(m, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. }))
+    }
+
+    fn can_refresh(&self, t: &Tokens) -> bool {
+        t.refresh_token.as_deref().is_some_and(|rt| !self.state.is_spent(rt))
+    }
+
+    fn due_at(&self, t: &Tokens, server: i64) -> bool {
+        let lifetime = (t.expires_at - t.issued_at).max(0);
+        // Never refresh earlier than minValidity allows; for tokens shorter-lived than twice
+        // minValidity, at half their life (else every call would refresh).
+        let margin = (self.cfg.min_validity as i64).min(lifetime / 2);
+        server >= t.expires_at - margin
+    }
+
+    fn due(&self, t: &Tokens) -> bool {
+        self.due_at(t, self.state.clock.server_secs(self.now))
+    }
+
+    fn maybe_refresh(&mut self, force: bool) {
+        if self.busy() || self.saving.is_some() || self.retry_at.is_some_and(|r| r > self.now) {
+            return;
+        }
+        if self.cfg.flow == Flow::ClientCredentials {
+            if self.state.tokens.as_ref().is_none_or(|t| force || self.due(t)) {
+                if let Some(m) = self.state.metadata.clone() {
+                    let req = token::client_credentials_request(&m.token_endpoint, &self.auth, Some(&self.cfg.scope).filter(|s| *s != "openid").map(|s| s.as_str()));
+                    self.send(req, Req::ClientCredentials);
+                } else if !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
+                    self.fetch_discovery();
+                }
+            } else {
+                self.want_fresh = false;
+            }
+            return;
+        }
+        let Some(t) = self.state.tokens.clone() else {
+            self.want_fresh = false;
+            return;
+        };
+        if !force && !self.due(&t) {
+            self.want_fresh = false;
+            return;
+        }
+        let Some(rt) = t.refresh_token.clone().filter(|rt| !self.state.is_spent(rt)) else { return };
+        let server = self.state.clock.server_secs(self.now);
+        if t.refresh_expires_at.is_some_and(|e| e <= server) {
+            return self.end(if t.offline { Cause::OfflineExpired } else { Cause::MaxExpired }, false, false);
+        }
+        if self.last_refresh_sent.is_some_and(|l| self.now < l + MIN_REFRESH_INTERVAL_MS) {
+            return;
+        }
+        if let Some(l) = &self.state.lease {
+            if l.owner != self.owner && l.until > self.now {
+                // Someone else is refreshing: wait for their tokens (StoreChanged) or the
+                // lease to run out.
+                self.lease_wait = Some(l.until);
+                return;
+            }
+        }
+        if self.state.metadata.is_none() {
+            if !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
+                self.fetch_discovery();
+            }
+            return;
+        }
+        let until = self.now + self.cfg.request_timeout_ms + LEASE_MARGIN_MS;
+        self.mutate(Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), until }, Then::SendRefresh { rt });
+    }
+
+    fn transient(&mut self, cause: Cause, retry_after: Option<u64>, rt: Option<String>) {
+        self.attempts += 1;
+        self.last_error = Some(cause);
+        self.retry_at = Some(self.now + backoff::delay(self.attempts, retry_after, self.rng.as_mut()));
+        self.notify(Notice::Error { cause, message: format!("transient failure ({cause}); retrying") });
+        if rt.is_some() {
+            self.mutate(Mutation::Release { owner: self.owner.clone() }, Then::Nothing);
+        }
+    }
+
+    fn on_refresh_answer(&mut self, rt: String, answer: Option<(u16, String, Option<u64>, u64, u64)>) {
+        let Some((status, body, retry_after, sent, received)) = answer else {
+            // No answer: the provider may never have seen the token, so it stays usable.
+            return self.transient(Cause::Network, None, Some(rt));
+        };
+        match token::parse_response(status, &body) {
+            Ok(resp) => self.on_refreshed(rt, resp, sent, received),
+            Err(OidcError { kind: OidcErrorKind::Grant(e), .. }) => {
+                let offline = self.state.tokens.as_ref().is_some_and(|t| t.offline);
+                match catalogue::classify(Some(Grant::Refresh), &e, offline) {
+                    (Action::Retry, cause) => self.transient(cause, retry_after, Some(rt)),
+                    (_, cause) => {
+                        // The provider's verdict on this token: it is never sent again. A
+                        // reuse verdict first looks for a newer token in the store (the
+                        // compare-and-set of `Refused` does exactly that).
+                        let msg = format!("refresh refused: {}{}", e.error, e.description.map(|d| format!(" ({d})")).unwrap_or_default());
+                        self.mutate(Mutation::Refused { rt, cause }, Then::Notify(vec![Notice::Error { cause, message: msg }]));
+                    }
+                }
+            }
+            Err(e) if status >= 200 && status < 300 => {
+                // A 2xx that is no token response: not a verdict on the token.
+                self.transient(Cause::InvalidResponse, None, Some(rt));
+                let _ = e;
+            }
+            Err(_) => {
+                let (_, cause) = catalogue::classify_status(status);
+                self.transient(cause, retry_after, Some(rt));
+            }
+        }
+    }
+
+    fn on_refreshed(&mut self, rt: String, resp: TokenResponse, sent: u64, received: u64) {
+        let prev = self.state.tokens.clone();
+        let (mut iss, mut sub) = (None, None);
+        if let Some(id) = resp.id_token.clone() {
+            let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
+            let nonce = prev.as_ref().and_then(|p| p.nonce.clone());
+            let (issuer, client_id, tol, algs) = (self.cfg.issuer.clone(), self.cfg.client_id.clone(), self.cfg.clock_tolerance, self.algorithms.clone());
+            let rules = id_token::IdTokenRules {
+                issuer: &issuer,
+                client_id: &client_id,
+                nonce: nonce.as_deref(),
+                nonce_required: false,
+                max_age: None,
+                access_token: Some(&resp.access_token),
+                algorithms: algs.as_deref(),
+                clock_tolerance: tol,
+            };
+            let checked = match self.keyset() {
+                Some(keys) => id_token::verify(&id, keys, &rules, server_now).and_then(|t| {
+                    match (prev.as_ref().and_then(|p| p.iss.as_deref()), prev.as_ref().and_then(|p| p.sub.as_deref())) {
+                        (Some(i), Some(s)) => id_token::same_identity(&t, i, s).map(|_| t),
+                        _ => Ok(t),
+                    }
+                }),
+                None => Err(OidcError::new(OidcErrorKind::IdToken, "no JWKS to verify the refreshed ID token")),
+            };
+            match checked {
+                Ok(t) => {
+                    iss = t.claims().iss().map(str::to_owned);
+                    sub = t.claims().sub().map(str::to_owned);
+                }
+                Err(e) => {
+                    // A refreshed ID token for someone else ends the session: the refresh
+                    // token it came with is not trusted either.
+                    let rt_new = resp.refresh_token.clone().unwrap_or(rt.clone());
+                    let _ = rt_new;
+                    return self.mutate(
+                        Mutation::Refused { rt, cause: Cause::InvalidIdToken },
+                        Then::Notify(vec![Notice::Error { cause: Cause::InvalidIdToken, message: e.message }]),
+                    );
+                }
+            }
+        }
+        let sid = resp.session_state.clone().or_else(|| self.state.sid.clone());
+        self.accept(resp, Some(rt), None, iss, sub, sid, sent, received, vec![Notice::Refreshed]);
+    }
+
+    fn on_client_credentials(&mut self, answer: Option<(u16, String, Option<u64>, u64, u64)>) {
+        let Some((status, body, retry_after, sent, received)) = answer else {
+            return self.transient(Cause::Network, None, None);
+        };
+        match token::parse_response(status, &body) {
+            Ok(resp) => self.accept(resp, None, None, None, None, None, sent, received, vec![Notice::Refreshed]),
+            Err(OidcError { kind: OidcErrorKind::Grant(e), message }) => match catalogue::classify(Some(Grant::ClientCredentials), &e, false) {
+                (Action::Retry, cause) => self.transient(cause, retry_after, None),
+                (_, cause) => {
+                    self.want_fresh = false;
+                    self.last_error = Some(cause);
+                    self.error(cause, message);
+                }
+            },
+            Err(e) => {
+                let (action, cause) = catalogue::classify_status(status);
+                if action == Action::Retry {
+                    self.transient(cause, retry_after, None);
+                } else {
+                    self.want_fresh = false;
+                    self.error(cause, e.message);
+                }
+            }
+        }
+    }
+
+    // ---- responses ----
+
+    fn send(&mut self, request: HttpRequest, req: Req) {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        self.inflight.push((id, req, self.now));
+        self.out.push_back(Command::Send { id, request, timeout_ms: self.cfg.request_timeout_ms });
+    }
+
+    fn on_response(&mut self, id: u32, answer: Option<(u16, String, Option<u64>, u64, u64)>) {
+        let Some(pos) = self.inflight.iter().position(|(i, _, _)| *i == id) else { return };
+        let (_, req, _) = self.inflight.remove(pos);
+        match req {
+            Req::Discovery => match answer {
+                Some((200..=299, body, ..)) => match discovery::parse(&body, &self.cfg.issuer) {
+                    Ok(m) => {
+                        self.state.metadata = Some(m.clone());
+                        self.mutate(Mutation::Provider { metadata: Some(m), jwks: None }, Then::Nothing);
+                        self.replay();
+                        if self.want_fresh {
+                            self.maybe_refresh(false);
+                        }
+                    }
+                    Err(e) => self.error(Cause::Discovery, e.message),
+                },
+                Some((status, ..)) => self.error(Cause::Discovery, format!("the discovery document answered HTTP {status}")),
+                None => self.error(Cause::Network, "the discovery document could not be fetched".into()),
+            },
+            Req::Jwks => match answer {
+                Some((200..=299, body, ..)) if KeySet::from_jwks(&body).is_ok() => {
+                    self.state.jwks = Some(body.clone());
+                    self.mutate(Mutation::Provider { metadata: None, jwks: Some(body) }, Then::Nothing);
+                    if let Some((resp, pending, sent, received)) = self.parked.take() {
+                        self.on_code_response(resp, pending, sent, received);
+                    }
+                }
+                other => {
+                    self.parked = None;
+                    self.jwks_retried = false;
+                    let cause = if other.is_none() { Cause::Network } else { Cause::Discovery };
+                    self.error(cause, "the provider's JWKS could not be fetched or parsed".into());
+                }
+            },
+            Req::Code { pending } => match answer {
+                None => self.error(Cause::Network, "the code exchange got no answer; log in again".into()),
+                Some((status, body, _, sent, received)) => match token::parse_response(status, &body) {
+                    Ok(resp) => self.on_code_response(resp, pending, sent, received),
+                    Err(e) => {
+                        let cause = match &e.kind {
+                            OidcErrorKind::Grant(o) => catalogue::classify(Some(Grant::Code), o, false).1,
+                            _ if status >= 500 => Cause::ServerError,
+                            _ => oidc_cause(&e),
+                        };
+                        self.error(cause, e.message);
+                    }
+                },
+            },
+            Req::Refresh { rt } => self.on_refresh_answer(rt, answer),
+            Req::ClientCredentials => self.on_client_credentials(answer),
+            Req::AdminToken { sid } => match answer.map(|(s, b, ..)| token::parse_response(s, &b)) {
+                Some(Ok(resp)) => match logout::admin_logout_request(&self.cfg.issuer, &sid, &resp.access_token) {
+                    Ok(req) => self.send(req, Req::AdminLogout),
+                    Err(e) => self.error(Cause::Configuration, e.message),
+                },
+                Some(Err(e)) => self.error(Cause::InvalidClient, format!("the admin service account got no token: {}", e.message)),
+                None => self.error(Cause::Network, "the admin service account's token request got no answer".into()),
+            },
+            Req::AdminLogout | Req::Backchannel => match answer {
+                // 404: the session is already gone, which is what we wanted.
+                Some((200..=299 | 404, ..)) => {}
+                Some((status, body, ..)) => {
+                    let cause = token::parse_error(status, &body).map_or_else(|| catalogue::classify_status(status).1, |e| catalogue::classify(None, &e, false).1);
+                    self.error(cause, format!("the provider session could not be ended (HTTP {status})"));
+                }
+                None => self.error(Cause::Network, "the provider session could not be ended: no answer".into()),
+            },
+            Req::Revoke { then } => {
+                if !matches!(answer, Some((200..=299, ..))) {
+                    self.error(answer.map_or(Cause::Network, |(s, ..)| catalogue::classify_status(s).1), "revoking the refresh token failed".into());
+                }
+                self.run(*then);
+            }
+        }
+    }
+
+    // ---- idle and logout ----
+
+    fn idle_deadline(&self) -> Option<u64> {
+        self.cfg.idle_timeout?;
+        match (self.state.idle_deadline, self.activity_deadline) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn on_activity(&mut self) {
+        let Some(timeout) = self.cfg.idle_timeout else { return };
+        if self.state.tokens.is_none() {
+            return;
+        }
+        let deadline = self.now + timeout * 1000;
+        self.activity_deadline = Some(deadline);
+        // Write through only when the stored deadline is noticeably behind: activity is
+        // frequent, store writes are not free.
+        let step = (timeout * 100).max(5_000);
+        if self.state.idle_deadline.is_none_or(|d| deadline > d + step) {
+            self.mutate(Mutation::Idle { deadline }, Then::Nothing);
+        }
+    }
+
+    fn check_idle(&mut self) {
+        if self.state.tokens.is_none() {
+            return;
+        }
+        let Some(deadline) = self.idle_deadline() else { return };
+        if self.now >= deadline {
+            if !self.queue.iter().any(|(m, _)| matches!(m, Mutation::End { .. })) && !self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::End { .. })) {
+                self.end(Cause::IdleExpired, true, false);
+            }
+        } else if self.now + self.cfg.idle_warning * 1000 >= deadline && self.idle_warned != Some(deadline) {
+            self.idle_warned = Some(deadline);
+            self.notify(Notice::IdleWarning { remaining: (deadline - self.now).div_ceil(1000) });
+        }
+    }
+
+    /// End the session here, then (if asked) at the provider.
+    fn end(&mut self, cause: Cause, provider: bool, revoke: bool) {
+        let rt = self.state.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+        let hint = self.state.id_token_hint.clone();
+        let sid = self.state.sid.clone();
+        self.activity_deadline = None;
+        self.want_fresh = false;
+        if self.state.tokens.is_none() && !provider {
+            return;
+        }
+        self.mutate(Mutation::End { cause }, Then::Ended { cause, provider, revoke, rt, hint, sid });
+    }
+
+    fn end_at_provider(&mut self, rt: Option<String>, hint: Option<String>, sid: Option<String>) {
+        let Some(m) = self.state.metadata.clone() else {
+            return self.error(Cause::Configuration, "no provider metadata to end the provider session".into());
+        };
+        if self.cfg.user_agent {
+            let Some(ep) = m.end_session_endpoint.clone() else {
+                return self.error(Cause::Configuration, "the provider has no end_session_endpoint".into());
+            };
+            let st = random_string(self.rng.as_mut());
+            let es = logout::EndSession::new(&ep, &self.cfg.client_id, hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), Some(&st), None);
+            if self.cfg.logout_as_form {
+                self.out.push_back(Command::SubmitForm { url: es.endpoint.clone(), fields: es.fields });
+            } else {
+                self.out.push_back(Command::Navigate { url: es.url() });
+            }
+            return;
+        }
+        match self.cfg.backchannel {
+            Backchannel::Admin => {
+                let Some(sid) = sid else {
+                    return self.error(Cause::Configuration, "no session id (sid) known for the admin-API logout".into());
+                };
+                let admin = ClientAuth { client_id: self.cfg.admin_client_id.clone().unwrap_or_default(), secret: self.cfg.admin_client_secret.clone(), secret_in_body: self.cfg.client_secret_in_body };
+                let req = token::client_credentials_request(&m.token_endpoint, &admin, None);
+                self.send(req, Req::AdminToken { sid });
+            }
+            Backchannel::RefreshToken => {
+                let (Some(ep), Some(rt)) = (m.end_session_endpoint.clone(), rt) else {
+                    return self.error(Cause::Configuration, "no end_session_endpoint or refresh token for the back-channel logout".into());
+                };
+                let req = logout::backchannel_request(&ep, &self.auth, &rt);
+                self.send(req, Req::Backchannel);
+            }
+        }
+    }
+
+    /// The RP-initiated logout URL for this session right now (for a page that wants to
+    /// render a link): `client_id`, `id_token_hint` whenever one was ever received.
+    pub fn end_session_url(&self) -> Option<String> {
+        let ep = self.state.metadata.as_ref()?.end_session_endpoint.as_deref()?;
+        let es = logout::EndSession::new(ep, &self.cfg.client_id, self.state.id_token_hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), None, None);
+        Some(es.url())
+    }
+
+    // ---- notices ----
+
+    fn notify(&mut self, notice: Notice) {
+        self.out.push_back(Command::Notify { notice });
+    }
+
+    fn error(&mut self, cause: Cause, message: String) {
+        self.notify(Notice::Error { cause, message });
+    }
+}
