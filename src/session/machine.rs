@@ -130,6 +130,8 @@ pub struct Session {
     activity_deadline: Option<u64>,
     idle_warned: Option<u64>,
     lease_wait: Option<u64>,
+    force: bool,
+    forced_inflight: bool,
 }
 
 fn oidc_cause(e: &OidcError) -> Cause {
@@ -178,6 +180,8 @@ impl Session {
             activity_deadline: None,
             idle_warned: None,
             lease_wait: None,
+            force: false,
+            forced_inflight: false,
         })
     }
 
@@ -229,7 +233,13 @@ impl Session {
         };
         let server = self.state.clock.server_secs(now);
         let valid = server < t.expires_at;
-        if !self.due_at(t, server) {
+        let forced = (self.force || self.forced_inflight) && self.can_refresh(t);
+        let committing = self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::Commit { .. } | Mutation::Refused { .. }))
+            || self.queue.iter().any(|(m, _)| matches!(m, Mutation::Commit { .. } | Mutation::Refused { .. }));
+        if committing || (forced && self.busy()) {
+            return Access::Pending;
+        }
+        if !self.due_at(t, server) && !forced {
             return Access::Ready(t.access_token.clone());
         }
         if self.busy() || (self.want_fresh && self.lease_wait.is_some()) {
@@ -286,7 +296,9 @@ impl Session {
             ev @ (Event::Login { .. } | Event::Callback { .. } | Event::Logout { .. }) => self.with_provider(ev),
             Event::EnsureFresh { force } => {
                 self.want_fresh = true;
-                self.maybe_refresh(force);
+                // A forced refresh that cannot start yet (a save in flight) starts later.
+                self.force = self.force || force;
+                self.maybe_refresh(false);
             }
             Event::Activity => self.on_activity(),
             Event::BackchannelLogout { sid, sub } => {
@@ -313,6 +325,11 @@ impl Session {
     // ---- store ----
 
     fn adopt(&mut self, s: State) {
+        self.adopt_as(s, false)
+    }
+
+    /// `own`: the state is this instance's own write (its `Saved` answer).
+    fn adopt_as(&mut self, s: State, own: bool) {
         let had = self.state.tokens.as_ref().map(|t| t.access_token.clone());
         let clock = self.state.clock.clone();
         self.state = s;
@@ -331,7 +348,7 @@ impl Session {
                 }
                 (Some(_), None) => {
                     let cause = match self.state.ended {
-                        Some(c) if c != Cause::LoggedOut => c,
+                        Some(c) if own || c != Cause::LoggedOut => c,
                         _ => Cause::LoggedOutElsewhere,
                     };
                     self.notify(Notice::LoggedOut { cause });
@@ -362,6 +379,13 @@ impl Session {
     }
 
     fn on_store_changed(&mut self, state: Option<State>) {
+        // Our own write, announced before its Saved answer arrives: nothing new.
+        if let (Some(s), Some(sv)) = (&state, &self.saving) {
+            if s.version == sv.next.version {
+                // (Or a rival write of the same version: the Saved answer reports that one.)
+                return;
+            }
+        }
         match state {
             // A stale write (an older version) is ignored: the machine never goes back.
             Some(s) if s.version > self.state.version => self.adopt(s),
@@ -401,7 +425,7 @@ impl Session {
     fn on_saved(&mut self, ok: bool, current: Option<State>) {
         let Some(saving) = self.saving.take() else { return };
         if ok {
-            self.adopt(saving.next);
+            self.adopt_as(saving.next, true);
             self.run(saving.then);
         } else {
             // Someone wrote first: take their state and re-apply the change to it.
@@ -455,7 +479,7 @@ impl Session {
             Then::Ended { cause, provider, revoke, rt, hint, sid } => {
                 self.want_fresh = false;
                 self.retry_at = None;
-                self.notify(Notice::LoggedOut { cause });
+                let _ = cause; // `LoggedOut` was told when the end was stored (`adopt_as`).
                 let end = Then::ProviderEnd { rt: rt.clone(), hint, sid };
                 let revocation = self.state.metadata.as_ref().and_then(|m| m.revocation_endpoint.clone());
                 match (revoke, rt, revocation) {
@@ -703,12 +727,14 @@ impl Session {
     }
 
     fn maybe_refresh(&mut self, force: bool) {
+        let force = force || self.force;
         if self.busy() || self.saving.is_some() || self.retry_at.is_some_and(|r| r > self.now) {
             return;
         }
         if self.cfg.flow == Flow::ClientCredentials {
             if self.state.tokens.as_ref().is_none_or(|t| force || self.due(t)) {
                 if let Some(m) = self.state.metadata.clone() {
+                    self.force = false;
                     let req = token::client_credentials_request(&m.token_endpoint, &self.auth, Some(&self.cfg.scope).filter(|s| *s != "openid").map(|s| s.as_str()));
                     self.send(req, Req::ClientCredentials);
                 } else if !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
@@ -749,6 +775,8 @@ impl Session {
             }
             return;
         }
+        self.forced_inflight = force;
+        self.force = false;
         let until = self.now + self.cfg.request_timeout_ms + LEASE_MARGIN_MS;
         self.mutate(Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), until }, Then::SendRefresh { rt });
     }
@@ -764,6 +792,12 @@ impl Session {
     }
 
     fn on_refresh_answer(&mut self, rt: String, answer: Option<(u16, String, Option<u64>, u64, u64)>) {
+        self.forced_inflight = false;
+        if self.state.tokens.is_none() {
+            // The session ended while the refresh was under way (a logout): its answer is
+            // moot, and the ended state must not be revived.
+            return;
+        }
         let Some((status, body, retry_after, sent, received)) = answer else {
             // No answer: the provider may never have seen the token, so it stays usable.
             return self.transient(Cause::Network, None, Some(rt));
@@ -1000,6 +1034,7 @@ impl Session {
         let sid = self.state.sid.clone();
         self.activity_deadline = None;
         self.want_fresh = false;
+        self.force = false;
         if self.state.tokens.is_none() && !provider {
             return;
         }

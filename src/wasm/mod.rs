@@ -5,6 +5,10 @@ mod convert;
 mod errors;
 mod options;
 mod roles;
+#[cfg(feature = "session")]
+mod session;
+#[cfg(feature = "session")]
+mod session_typings;
 mod typings;
 #[cfg(feature = "signature")]
 mod webcrypto;

@@ -1,0 +1,106 @@
+//! `SessionCore`: the session machine for the JS driver (`tokenward/session`). Events,
+//! commands and views cross as plain JSON-compatible values (serde-wasm-bindgen); they are
+//! not on a hot path.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::errors::{invalid_option, JsResult};
+use crate::oidc::pkce::Random;
+use crate::session::{Access, Config, Event, Session};
+
+/// The platform CSPRNG (`crypto.getRandomValues` through getrandom).
+struct PlatformRandom;
+
+impl Random for PlatformRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // Checked to work when the session is created; it does not start failing later.
+        let _ = getrandom::getrandom(buf);
+    }
+}
+
+fn to_js<T: Serialize>(v: &T) -> JsResult<JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| invalid_option(format!("cannot convert to JS: {e}")))
+}
+
+fn ms(v: f64, what: &str) -> JsResult<u64> {
+    if v.is_finite() && v >= 0.0 && v <= 9_007_199_254_740_991.0 {
+        Ok(v as u64)
+    } else {
+        Err(invalid_option(format!("{what} must be a non-negative number of milliseconds")))
+    }
+}
+
+#[wasm_bindgen(js_name = SessionCore)]
+pub struct JsSession {
+    inner: Session,
+}
+
+#[wasm_bindgen(js_class = SessionCore)]
+impl JsSession {
+    /// A session machine for `config` (see `SessionConfig` in the typings).
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "SessionConfig")] config: JsValue) -> JsResult<JsSession> {
+        let cfg: Config = serde_wasm_bindgen::from_value(config).map_err(|e| invalid_option(format!("session config: {e}")))?;
+        let mut probe = [0u8; 8];
+        getrandom::getrandom(&mut probe).map_err(|_| invalid_option("no secure random source (crypto.getRandomValues) in this runtime"))?;
+        let inner = Session::new(cfg, Box::new(PlatformRandom)).map_err(|e| invalid_option(e.message))?;
+        Ok(Self { inner })
+    }
+
+    /// Feed one event at local time `now` (ms since the epoch) and, if known, a monotonic
+    /// clock reading `mono` (ms; `performance.now()`).
+    pub fn handle(&mut self, #[wasm_bindgen(unchecked_param_type = "SessionEvent")] event: JsValue, now: f64, mono: Option<f64>) -> JsResult<()> {
+        let ev: Event = serde_wasm_bindgen::from_value(event).map_err(|e| invalid_option(format!("session event: {e}")))?;
+        let now = crate::session::Now { wall: ms(now, "now")?, mono: mono.map(|m| ms(m.floor(), "mono")).transpose()? };
+        self.inner.handle(ev, now);
+        Ok(())
+    }
+
+    /// The next command, or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "SessionCommand | undefined")]
+    pub fn poll(&mut self) -> JsResult<JsValue> {
+        match self.inner.poll() {
+            Some(c) => to_js(&c),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Local time (ms) at which to feed `{ type: 'timer' }`, or `undefined`.
+    #[wasm_bindgen(js_name = nextDeadline)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.inner.next_deadline().map(|d| d as f64)
+    }
+
+    /// `{ status: 'ready', accessToken } | { status: 'pending' } | { status: 'unavailable', cause }`.
+    #[wasm_bindgen(unchecked_return_type = "SessionAccess")]
+    pub fn access(&self, now: f64) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(tag = "status", rename_all = "camelCase")]
+        enum A {
+            #[serde(rename_all = "camelCase")]
+            Ready { access_token: String },
+            Pending,
+            Unavailable { cause: crate::session::Cause },
+        }
+        let a = match self.inner.access(ms(now, "now")?) {
+            Access::Ready(t) => A::Ready { access_token: t },
+            Access::Pending => A::Pending,
+            Access::Unavailable(cause) => A::Unavailable { cause },
+        };
+        to_js(&a)
+    }
+
+    /// What the app may see of the session (never the refresh token).
+    #[wasm_bindgen(unchecked_return_type = "SessionView")]
+    pub fn view(&self, now: f64) -> JsResult<JsValue> {
+        to_js(&self.inner.view(ms(now, "now")?))
+    }
+
+    /// The RP-initiated logout URL for the session as it is now, if the provider has one.
+    #[wasm_bindgen(js_name = endSessionUrl)]
+    pub fn end_session_url(&self) -> Option<String> {
+        self.inner.end_session_url()
+    }
+}

@@ -1,0 +1,9 @@
+// tokenward/session for the browser entry: the session driver bound to this runtime's SessionCore.
+import { SessionCore } from './browser.js';
+import { createDriver } from './session-driver.js';
+
+export { SessionError, memoryStore } from './session-driver.js';
+
+export function createSessionDriver(options) {
+  return createDriver(SessionCore, options);
+}
