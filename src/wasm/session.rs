@@ -2,6 +2,7 @@
 //! commands and views cross as plain JSON-compatible values (serde-wasm-bindgen); they are
 //! not on a hot path.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +23,50 @@ impl Random for PlatformRandom {
 fn to_js<T: Serialize>(v: &T) -> JsResult<JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| invalid_option(format!("cannot convert to JS: {e}")))
+}
+
+fn member(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn field<T: DeserializeOwned>(v: &JsValue, name: &str) -> JsResult<T> {
+    serde_wasm_bindgen::from_value(member(v, name)).map_err(|e| invalid_option(format!("session event member {name}: {e}")))
+}
+
+/// Events are read member by member rather than by serde's internally tagged enum support,
+/// which buffers every value (the whole stored state included) in an intermediate tree and
+/// doubled the session's Wasm.
+fn event(v: &JsValue) -> JsResult<Event> {
+    if !v.is_object() {
+        return Err(invalid_option("a session event must be an object with a type"));
+    }
+    let ty = member(v, "type").as_string().unwrap_or_default();
+    Ok(match ty.as_str() {
+        "start" => Event::Start,
+        "loaded" => Event::Loaded { state: field(v, "state")? },
+        "saved" => Event::Saved { ok: field(v, "ok")?, current: field(v, "current")? },
+        "storeChanged" => Event::StoreChanged { state: field(v, "state")? },
+        "response" => Event::Response {
+            id: field(v, "id")?,
+            status: field(v, "status")?,
+            body: field(v, "body")?,
+            retry_after: field(v, "retryAfter")?,
+            sent: field(v, "sent")?,
+            received: field(v, "received")?,
+        },
+        "noResponse" => Event::NoResponse { id: field(v, "id")? },
+        "login" => Event::Login { options: field::<Option<_>>(v, "options")?.unwrap_or_default() },
+        "callback" => Event::Callback { url: field(v, "url")? },
+        "ensureFresh" => Event::EnsureFresh { force: field::<Option<bool>>(v, "force")?.unwrap_or(false) },
+        "activity" => Event::Activity,
+        "logout" => Event::Logout {
+            provider: field::<Option<bool>>(v, "provider")?.unwrap_or(true),
+            revoke: field::<Option<bool>>(v, "revoke")?.unwrap_or(false),
+        },
+        "backchannelLogout" => Event::BackchannelLogout { sid: field(v, "sid")?, sub: field(v, "sub")? },
+        "timer" => Event::Timer,
+        other => return Err(invalid_option(format!("unknown session event type \"{other}\""))),
+    })
 }
 
 fn ms(v: f64, what: &str) -> JsResult<u64> {
@@ -52,7 +97,7 @@ impl JsSession {
     /// Feed one event at local time `now` (ms since the epoch) and, if known, a monotonic
     /// clock reading `mono` (ms; `performance.now()`).
     pub fn handle(&mut self, #[wasm_bindgen(unchecked_param_type = "SessionEvent")] event: JsValue, now: f64, mono: Option<f64>) -> JsResult<()> {
-        let ev: Event = serde_wasm_bindgen::from_value(event).map_err(|e| invalid_option(format!("session event: {e}")))?;
+        let ev = self::event(&event)?;
         let now = crate::session::Now { wall: ms(now, "now")?, mono: mono.map(|m| ms(m.floor(), "mono")).transpose()? };
         self.inner.handle(ev, now);
         Ok(())
