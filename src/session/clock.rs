@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
 /// A sample from a request that took longer than this (ms) says too little: dropped.
 pub const MAX_SAMPLE_RTT_MS: u64 = 30_000;
+/// A sample further than this (ms, or the round trip if longer) from the estimate is a clock
+/// step rather than noise.
+pub const STEP_MS: i64 = 2_000;
 /// A local-clock jump (wall clock moving differently from the monotonic clock) larger than
 /// this (ms) resets the estimate.
 pub const JUMP_MS: i64 = 5_000;
@@ -56,9 +59,12 @@ impl ServerClock {
         if sample.abs() > MAX_SKEW_MS {
             return;
         }
+        // A sample's error is at most half the round trip plus iat's one second; one further
+        // off than that is a step of a clock (ours or the server's), taken at once, not smoothed.
+        let noise = ((received - sent) as i64).max(STEP_MS);
         self.skew_ms = Some(match self.skew_ms {
             // Exponential smoothing (weight 1/2): quick to follow, halves one sample's noise.
-            Some(old) if self.samples > 0 => old + (sample - old) / 2,
+            Some(old) if self.samples > 0 && (sample - old).abs() <= noise => old + (sample - old) / 2,
             _ => sample,
         });
         self.samples = self.samples.saturating_add(1);
@@ -96,6 +102,16 @@ mod tests {
         assert_eq!(c.skew(), 60_500 + (60_500 - 60_500) / 2);
         assert_eq!(c.server_secs(1_000_000), 1060);
         assert_eq!(c.local_ms(1060), 999_500);
+    }
+
+    #[test]
+    fn a_step_is_taken_at_once() {
+        let mut c = ServerClock::default();
+        c.observe(1000, 1_000_000, 1_000_000);
+        c.observe(1000 + 65, 1_000_000, 1_000_000); // the server's clock stepped 65 s
+        assert_eq!(c.skew(), 65_500);
+        c.observe(1000 + 66, 1_000_000, 1_000_000); // then noise: smoothed
+        assert_eq!(c.skew(), 65_500 + 500);
     }
 
     #[test]

@@ -120,6 +120,49 @@ describe('login and rotation', () => {
   });
 });
 
+describe('transient failures and service accounts', () => {
+  test('a 503 on refresh keeps every token; the retry later rotates as usual', async () => {
+    const store = memoryStore();
+    let fail = 0;
+    const flaky = async (url, init) => {
+      if (fail > 0 && String(init?.body ?? '').includes('grant_type=refresh_token')) {
+        fail--;
+        return new Response('<html>Service Unavailable</html>', { status: 503, headers: { 'retry-after': '1' } });
+      }
+      return fetch(url, init);
+    };
+    const d = await login(driver({ store, fetch: flaky }));
+    const before = await stored(store);
+    fail = 1;
+    provider.resetCounts();
+    d.clock.advance(45);
+    assert.equal(await d.getAccessToken(), before.access_token, 'the still-valid token is handed out during the backoff');
+    assert.deepEqual(await stored(store), before, 'tokens kept, the refresh token included');
+    assert.ok(d.seen.some((e) => e.type === 'error' && e.cause === 'server_error'));
+    d.clock.advance(20); // expired now, and past Retry-After
+    const fresh = await d.getAccessToken();
+    assert.notEqual(fresh, before.access_token);
+    assert.equal(provider.counts().refresh, 1, 'the 503 never reached the provider; one real refresh');
+    d.dispose();
+  });
+
+  test('a service account (client_credentials) asks again only before expiry', async () => {
+    const d = driver({ config: { clientId: 'demo-admin', clientSecret: 'demo-admin-secret', flow: 'client_credentials', redirectUri: undefined } });
+    await d.start();
+    provider.resetCounts();
+    const a = await d.getAccessToken();
+    const b = await d.getAccessToken();
+    assert.equal(a, b);
+    assert.equal(provider.counts().clientCredentials, 1);
+    assert.equal(d.view().authenticated, true);
+    d.clock.advance(45);
+    const c = await d.getAccessToken();
+    assert.notEqual(c, a);
+    assert.equal(provider.counts().clientCredentials, 2);
+    d.dispose();
+  });
+});
+
 describe('offline tokens', () => {
   test('an offline token survives a local logout and dies after the back-channel logout (offline_revoked)', async () => {
     const store = memoryStore();
