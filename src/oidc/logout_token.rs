@@ -28,8 +28,9 @@ pub fn validate(jwt: &str, keys: &KeySet, issuer: &str, client_id: &str, algorit
     let unverified = crate::decode(jwt).map_err(|_| fail("the logout token is not a valid JWT"))?;
     if let Some(typ) = unverified.header().typ() {
         let t = typ.strip_prefix("application/").unwrap_or(typ);
-        if !t.eq_ignore_ascii_case("logout+jwt") {
-            return Err(fail("the logout token's typ is not logout+jwt"));
+        // logout+jwt is the explicit type; plain JWT is what many providers (Keycloak) send.
+        if !t.eq_ignore_ascii_case("logout+jwt") && !t.eq_ignore_ascii_case("JWT") {
+            return Err(fail("the logout token's typ is neither logout+jwt nor JWT"));
         }
     }
     let mut opts = VerifyOptions::default().issuer(issuer).audience(client_id).require("iat").require("jti").require("events").max_age(max_age);

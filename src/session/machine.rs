@@ -202,7 +202,8 @@ impl Session {
     /// Local time (ms) at which `Event::Timer` must be delivered, if any.
     pub fn next_deadline(&self) -> Option<u64> {
         let mut d: Vec<u64> = Vec::new();
-        if self.state.tokens.is_some() {
+        // Once the end is under way the passed idle deadline would only be a busy loop.
+        if self.state.tokens.is_some() && !self.ending() {
             if let Some(idle) = self.idle_deadline() {
                 d.push(idle);
                 let warn = idle.saturating_sub(self.cfg.idle_warning * 1000);
@@ -215,7 +216,10 @@ impl Session {
             d.extend(self.retry_at);
             d.extend(self.lease_wait);
             if let (Some(t), Some(last)) = (&self.state.tokens, self.last_refresh_sent) {
-                if self.due(t) {
+                // The interval's end wakes a due or forced refresh. Once passed it wakes
+                // nothing (an answer or a save comes first) and would be a busy loop; after a
+                // failure `retry_at` paces instead.
+                if (self.due(t) || self.force) && self.attempts == 0 && last + MIN_REFRESH_INTERVAL_MS > self.now {
                     d.push(last + MIN_REFRESH_INTERVAL_MS);
                 }
             }
@@ -231,6 +235,11 @@ impl Session {
             }
             return Access::Unavailable(self.last_error.filter(|c| c.is_transient()).or(self.state.ended).unwrap_or(Cause::NoSession));
         };
+        // Past the idle deadline the session is over, even before the End is stored (a
+        // restored state that slept past it, a timer not yet delivered).
+        if self.idle_expired(now) {
+            return Access::Unavailable(Cause::IdleExpired);
+        }
         let server = self.state.clock.server_secs(now);
         let valid = server < t.expires_at;
         let forced = (self.force || self.forced_inflight) && self.can_refresh(t);
@@ -344,7 +353,10 @@ impl Session {
                     self.retry_at = None;
                     self.attempts = 0;
                     self.last_error = None;
-                    self.notify(Notice::Tokens);
+                    // Tokens that are idle-expired on arrival are not announced: the End follows.
+                    if !self.idle_expired(self.now) {
+                        self.notify(Notice::Tokens);
+                    }
                 }
                 (Some(_), None) => {
                     let cause = match self.state.ended {
@@ -368,7 +380,9 @@ impl Session {
         let now = self.now;
         if let Some(t) = self.state.tokens.clone() {
             let server = self.state.clock.server_secs(now);
-            if t.refresh_expires_at.is_some_and(|e| e <= server) && server >= t.expires_at {
+            // Past the idle deadline as well: the idle policy ends it in `check_idle`, at the
+            // provider too (a session that expired while nobody looked).
+            if t.refresh_expires_at.is_some_and(|e| e <= server) && server >= t.expires_at && !self.idle_expired(now) {
                 self.end(if t.offline { Cause::OfflineExpired } else { Cause::MaxExpired }, false, false);
             }
         }
@@ -758,7 +772,8 @@ impl Session {
         if t.refresh_expires_at.is_some_and(|e| e <= server) {
             return self.end(if t.offline { Cause::OfflineExpired } else { Cause::MaxExpired }, false, false);
         }
-        if self.last_refresh_sent.is_some_and(|l| self.now < l + MIN_REFRESH_INTERVAL_MS) {
+        // The interval bounds refreshes that succeed; a failed one is paced by the backoff.
+        if self.attempts == 0 && self.last_refresh_sent.is_some_and(|l| self.now < l + MIN_REFRESH_INTERVAL_MS) {
             return;
         }
         if let Some(l) = &self.state.lease {
@@ -997,6 +1012,15 @@ impl Session {
         }
     }
 
+    /// An `End` is queued or being saved.
+    fn ending(&self) -> bool {
+        self.queue.iter().any(|(m, _)| matches!(m, Mutation::End { .. })) || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::End { .. }))
+    }
+
+    fn idle_expired(&self, now: u64) -> bool {
+        self.state.tokens.is_some() && self.idle_deadline().is_some_and(|d| now >= d)
+    }
+
     fn on_activity(&mut self) {
         let Some(timeout) = self.cfg.idle_timeout else { return };
         if self.state.tokens.is_none() {
@@ -1018,7 +1042,7 @@ impl Session {
         }
         let Some(deadline) = self.idle_deadline() else { return };
         if self.now >= deadline {
-            if !self.queue.iter().any(|(m, _)| matches!(m, Mutation::End { .. })) && !self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::End { .. })) {
+            if !self.ending() {
                 self.end(Cause::IdleExpired, true, false);
             }
         } else if self.now + self.cfg.idle_warning * 1000 >= deadline && self.idle_warned != Some(deadline) {

@@ -17,5 +17,5 @@ pub mod state;
 pub use cause::Cause;
 pub use config::{Backchannel, Config, Flow};
 pub use io::{Command, Event, Notice};
-pub use machine::{Access, Now, Session, View};
+pub use machine::{Access, Now, Session, View, LEASE_MARGIN_MS, MIN_REFRESH_INTERVAL_MS, UNKNOWN_LIFETIME};
 pub use state::{State, Tokens};

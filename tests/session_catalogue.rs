@@ -1,0 +1,817 @@
+//! The error catalogue as tables (every row of `catalogue::TABLE`, every Keycloak error in
+//! keycloak-facts.md, status-only answers), then the same errors and the session's other
+//! edges through the whole machine: a fake Keycloak, a shared store and a virtual clock.
+
+mod session_support;
+
+use std::collections::BTreeMap;
+
+use session_support::provider::{self as kc, ISSUER};
+use session_support::*;
+use tokenward::oidc::OAuthError;
+use tokenward::session::catalogue::{self, Action, Grant};
+use tokenward::session::clock::MAX_SKEW_MS;
+use tokenward::session::{backoff, Access, Cause, Config, Event, Notice};
+
+// ---- helpers ----
+
+fn oauth(status: u16, error: &str, description: Option<&str>) -> OAuthError {
+    OAuthError { error: error.into(), description: description.map(Into::into), status }
+}
+
+/// A sim with one instance of `cfg`, logged in.
+fn logged_in(cfg: Config, pcfg: ProviderConfig) -> (Sim, usize) {
+    let mut sim = Sim::new(pcfg, 7);
+    let a = sim.add_client(cfg);
+    sim.login(a);
+    (sim, a)
+}
+
+/// Feed `event` to instance `i`, settle, and return the notices it produced.
+fn act(sim: &mut Sim, i: usize, event: Event) -> Vec<Notice> {
+    let from = sim.clients[i].notices.len();
+    sim.handle(i, event);
+    sim.settle();
+    sim.clients[i].notices_since(from)
+}
+
+fn force_refresh(sim: &mut Sim, i: usize) -> Vec<Notice> {
+    act(sim, i, Event::EnsureFresh { force: true })
+}
+
+fn ensure_fresh(sim: &mut Sim, i: usize) -> Vec<Notice> {
+    act(sim, i, Event::EnsureFresh { force: false })
+}
+
+fn query(url: &str) -> BTreeMap<String, String> {
+    let q = url.split_once('?').map_or("", |(_, q)| q);
+    form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn assert_clean(sim: &Sim) {
+    assert!(sim.violations.is_empty(), "invariant violations: {:#?}", sim.violations);
+}
+
+fn script_refresh_error(sim: &mut Sim, status: u16, error: &str, description: &str) {
+    sim.provider.refresh_script.push(RefreshScript::Error { status, error: error.into(), description: description.into() });
+}
+
+fn server_secs(sim: &Sim) -> i64 {
+    sim.provider.server_ms(sim.now).div_euclid(1000)
+}
+
+// ---- the catalogue as tables ----
+
+#[test]
+fn every_table_row_is_reachable_and_classifies_as_written() {
+    for (n, &(grant, error, desc, offline, action, cause)) in catalogue::TABLE.iter().enumerate() {
+        let status = if error == "invalid_client" { 401 } else { 400 };
+        // A row without a description must match any; one with a description matches it
+        // with Keycloak's details appended too.
+        let descriptions: Vec<Option<String>> = match desc {
+            Some(d) => vec![Some(d.to_owned()), Some(format!("{d}: some detail"))],
+            None => vec![None, Some("an unlisted description".to_owned())],
+        };
+        for d in &descriptions {
+            let got = catalogue::classify(grant, &oauth(status, error, d.as_deref()), offline);
+            assert_eq!(got, (action, cause), "row {n} ({grant:?}, {error}, {d:?}, offline {offline}) is shadowed or wrong");
+        }
+        if grant.is_none() {
+            // No grant-specific row exists for client_credentials: the generic row decides.
+            let got = catalogue::classify(Some(Grant::ClientCredentials), &oauth(status, error, desc), offline);
+            assert_eq!(got, (action, cause), "row {n} for client_credentials");
+        }
+    }
+}
+
+/// keycloak-facts.md, "refresh_token grant errors": (status, error, description, action, cause).
+const KEYCLOAK_REFRESH_ERRORS: &[(u16, &str, &str, Action, Cause)] = &[
+    (400, "invalid_grant", "Session not active", Action::Login, Cause::SessionExpired),
+    (400, "invalid_grant", "Offline user session not found", Action::Login, Cause::OfflineRevoked),
+    (400, "invalid_grant", "Offline session not active", Action::Login, Cause::OfflineExpired),
+    (400, "invalid_grant", "Token is not active", Action::Login, Cause::MaxExpired),
+    (400, "invalid_grant", "Refresh token expired", Action::Login, Cause::MaxExpired),
+    (400, "invalid_grant", "Stale token", Action::Reload, Cause::RefreshReused),
+    (400, "invalid_grant", "Maximum allowed refresh token reuse exceeded", Action::Reload, Cause::RefreshReused),
+    (400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match", Action::Stop, Cause::ClientMismatch),
+    (400, "invalid_grant", "Unmatching clients", Action::Stop, Cause::ClientMismatch),
+    (400, "invalid_grant", "User disabled", Action::Login, Cause::UserDisabled),
+    (400, "invalid_grant", "Invalid refresh token", Action::Login, Cause::UserDisabled),
+    (400, "invalid_grant", "Unknown user", Action::Login, Cause::UserUnknown),
+    (400, "invalid_grant", "User has required action", Action::Login, Cause::RequiredAction),
+    (400, "invalid_grant", "Refresh token issued before the user session started", Action::Login, Cause::Revoked),
+    (400, "invalid_grant", "Refresh toked issued before the user session started", Action::Login, Cause::Revoked),
+    (400, "invalid_grant", "Session doesn't have required client", Action::Login, Cause::RefreshReused),
+    (400, "invalid_grant", "Client session not active", Action::Login, Cause::SessionExpired),
+    (400, "invalid_scope", "Client no longer has requested consent from user", Action::Login, Cause::ConsentRequired),
+    (400, "invalid_request", "No refresh token", Action::Stop, Cause::InvalidRequest),
+    (401, "invalid_client", "Invalid client or Invalid client credentials", Action::Stop, Cause::InvalidClient),
+    (401, "invalid_client", "Invalid client credentials", Action::Stop, Cause::InvalidClient),
+];
+
+/// keycloak-facts.md, "authorization_code grant errors".
+const KEYCLOAK_CODE_ERRORS: &[(u16, &str, &str, Action, Cause)] = &[
+    (400, "invalid_grant", "Code not valid", Action::Login, Cause::CodeInvalid),
+    (400, "invalid_grant", "Incorrect redirect_uri", Action::Stop, Cause::RedirectMismatch),
+    (400, "invalid_grant", "PKCE verification failed: Code mismatch", Action::Login, Cause::PkceFailed),
+    (400, "invalid_grant", "PKCE verification failed: Invalid code verifier", Action::Login, Cause::PkceFailed),
+    (400, "unauthorized_client", "Client not allowed", Action::Stop, Cause::InvalidClient),
+    (401, "invalid_client", "Invalid client credentials", Action::Stop, Cause::InvalidClient),
+];
+
+#[test]
+fn keycloak_refresh_and_code_errors_from_the_facts() {
+    for (grant, rows) in [(Grant::Refresh, KEYCLOAK_REFRESH_ERRORS), (Grant::Code, KEYCLOAK_CODE_ERRORS)] {
+        for &(status, error, desc, action, cause) in rows {
+            let got = catalogue::classify(Some(grant), &oauth(status, error, Some(desc)), false);
+            assert_eq!(got, (action, cause), "{grant:?}: {error} / {desc}");
+        }
+    }
+    // Keycloak's refusals of an offline token read the same whether or not it is offline;
+    // an unknown reason for an offline token means its session is gone.
+    let unknown = oauth(400, "invalid_grant", Some("Something new"));
+    assert_eq!(catalogue::classify(Some(Grant::Refresh), &unknown, true), (Action::Reload, Cause::OfflineRevoked));
+    assert_eq!(catalogue::classify(Some(Grant::Refresh), &unknown, false), (Action::Reload, Cause::InvalidGrant));
+    assert_eq!(catalogue::classify(Some(Grant::Refresh), &oauth(400, "invalid_grant", None), false), (Action::Reload, Cause::InvalidGrant));
+    // An error code nobody listed stops: guessing could loop.
+    assert_eq!(catalogue::classify(Some(Grant::Refresh), &oauth(400, "brand_new_error", None), false), (Action::Stop, Cause::InvalidRequest));
+}
+
+#[test]
+fn authorization_redirect_errors() {
+    let rows = [
+        ("access_denied", Action::Stop, Cause::AccessDenied),
+        ("login_required", Action::Login, Cause::LoginRequired),
+        ("interaction_required", Action::Login, Cause::LoginRequired),
+        ("consent_required", Action::Login, Cause::ConsentRequired),
+        ("temporarily_unavailable", Action::Retry, Cause::ServerError),
+        ("invalid_scope", Action::Stop, Cause::InvalidScope),
+    ];
+    for (error, action, cause) in rows {
+        assert_eq!(catalogue::classify(None, &oauth(0, error, Some("details")), false), (action, cause), "{error}");
+    }
+}
+
+#[test]
+fn status_decides_before_the_body() {
+    // 429 is a rate limit whatever the body says; 5xx is transient unless the body is a
+    // verdict on the grant or the client.
+    for error in ["invalid_grant", "invalid_request", "server_error", "anything"] {
+        assert_eq!(catalogue::classify(Some(Grant::Refresh), &oauth(429, error, None), false), (Action::Retry, Cause::RateLimited), "429 {error}");
+    }
+    for status in [500, 502, 503, 504] {
+        for error in ["server_error", "invalid_request", "temporarily_unavailable"] {
+            assert_eq!(catalogue::classify(Some(Grant::Refresh), &oauth(status, error, None), false), (Action::Retry, Cause::ServerError), "{status} {error}");
+        }
+        let verdict = catalogue::classify(Some(Grant::Refresh), &oauth(status, "invalid_grant", Some("Session not active")), false);
+        assert_eq!(verdict, (Action::Login, Cause::SessionExpired), "{status} with a verdict in the body");
+    }
+    // Answers without an OAuth error body (HTML pages, empty bodies).
+    assert_eq!(catalogue::classify_status(429), (Action::Retry, Cause::RateLimited));
+    for status in [500, 502, 503, 504, 599] {
+        assert_eq!(catalogue::classify_status(status), (Action::Retry, Cause::ServerError), "{status}");
+    }
+    assert_eq!(catalogue::classify_status(401), (Action::Stop, Cause::InvalidClient));
+    for status in [200, 302, 400, 403, 404] {
+        assert_eq!(catalogue::classify_status(status), (Action::Retry, Cause::InvalidResponse), "HTML at {status}");
+    }
+    assert!(Cause::Network.is_transient() && Cause::ServerError.is_transient() && Cause::RateLimited.is_transient());
+    assert!(!Cause::InvalidResponse.is_transient());
+}
+
+// ---- refresh errors through the machine ----
+
+#[test]
+fn every_keycloak_refresh_refusal_ends_the_session_with_its_cause() {
+    for &(status, error, desc, _, cause) in KEYCLOAK_REFRESH_ERRORS {
+        let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+        let rt = sim.stored_refresh_token().unwrap();
+        script_refresh_error(&mut sim, status, error, desc);
+        let notices = force_refresh(&mut sim, a);
+        assert!(errors(&notices).contains(&cause), "{desc}: {notices:?}");
+        assert_eq!(logged_out(&notices), Some(cause), "{desc}: {notices:?}");
+        let stored = sim.store.as_ref().unwrap();
+        assert!(stored.tokens.is_none(), "{desc}: tokens kept");
+        assert!(stored.is_spent(&rt), "{desc}: the refused token is not marked spent");
+        assert_eq!(stored.ended, Some(cause));
+        assert_eq!(sim.session(a).access(sim.now), Access::Unavailable(cause), "{desc}");
+        // Never presented again, never retried, no login loop.
+        let navigations = sim.clients[a].navigations.len();
+        sim.run_for(600_000);
+        ensure_fresh(&mut sim, a);
+        force_refresh(&mut sim, a);
+        assert_eq!(sim.provider.refresh_requests, 1, "{desc}: retried");
+        assert_eq!(sim.clients[a].navigations.len(), navigations, "{desc}: navigated (a login loop?)");
+        assert_clean(&sim);
+    }
+}
+
+#[test]
+fn a_real_offline_session_end_reads_offline_revoked() {
+    let mut cfg = server_config();
+    cfg.scope = "openid offline_access".into();
+    let (mut sim, a) = logged_in(cfg, ProviderConfig::default());
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    // An admin ends the offline session at the provider; the next refresh learns it.
+    let req = tokenward::oidc::logout::backchannel_request(&kc::endpoint("logout"), &tokenward::oidc::token::ClientAuth::public(kc::CLIENT_ID), &sim.stored_refresh_token().unwrap());
+    assert_eq!(sim.provider.handle(&req, sim.now).status, 204);
+    assert!(!sim.provider.session_alive(&sid));
+    let notices = force_refresh(&mut sim, a);
+    assert!(matches!(&sim.provider.presented[0].verdict, Verdict::Refused { description, .. } if description == "Offline user session not found"));
+    assert_eq!(logged_out(&notices), Some(Cause::OfflineRevoked));
+    assert_clean(&sim);
+}
+
+/// The transient answers: (fault, cause, minimum wait before the retry in ms).
+fn transient_cases() -> Vec<(&'static str, Fault, Cause, u64)> {
+    vec![
+        ("network", Fault::DropRequest, Cause::Network, backoff::BASE_MS / 4),
+        ("503 html", Fault::unavailable(), Cause::ServerError, backoff::BASE_MS / 4),
+        ("502 json", Fault::Answer { status: 502, body: r#"{"error":"server_error"}"#.into(), retry_after: None }, Cause::ServerError, backoff::BASE_MS / 4),
+        ("429 retry-after", Fault::rate_limited(120), Cause::RateLimited, 120_000),
+        ("200 html", Fault::Answer { status: 200, body: "<html>proxy</html>".into(), retry_after: None }, Cause::InvalidResponse, backoff::BASE_MS / 4),
+    ]
+}
+
+#[test]
+fn transient_failures_keep_the_tokens_and_retry_with_backoff() {
+    for (name, fault, cause, min_wait) in transient_cases() {
+        let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+        let rt = sim.stored_refresh_token().unwrap();
+        let access = sim.stored_tokens().unwrap().access_token.clone();
+        sim.run_for(275_000); // due: 25 s of the 300 s left
+        sim.script.push_back((Kind::Refresh, fault));
+        let notices = ensure_fresh(&mut sim, a);
+        let failed_at = sim.now;
+        assert_eq!(errors(&notices), vec![cause], "{name}: {notices:?}");
+        assert_eq!(logged_out(&notices), None, "{name}");
+        assert_eq!(sim.stored_refresh_token().as_deref(), Some(rt.as_str()), "{name}: the store lost the refresh token");
+        assert!(sim.store.as_ref().unwrap().lease.is_none(), "{name}: the lease was not released");
+        // Still valid for 25 s: handed out meanwhile.
+        assert_eq!(sim.session(a).access(sim.now), Access::Ready(access.clone()), "{name}");
+        // The retry comes from the machine's own deadlines, after the backoff.
+        let retried = sim.run_until_refreshes(a, 2, 600_000).unwrap_or_else(|| panic!("{name}: never retried"));
+        let waited = retried - failed_at;
+        let ceiling = if min_wait > backoff::BASE_MS { min_wait } else { backoff::BASE_MS };
+        assert!(waited >= min_wait && waited <= ceiling + 50, "{name}: retried after {waited} ms");
+        let last = sim.provider.presented.last().unwrap();
+        assert_eq!(last.rt, rt, "{name}: the retry did not present the newest refresh token");
+        assert!(matches!(last.verdict, Verdict::Rotated { .. }));
+        assert_eq!(sim.stored_refresh_token(), sim.provider.current_refresh_token(&last.sid.clone().unwrap()).map(str::to_owned));
+        assert_clean(&sim);
+    }
+}
+
+#[test]
+fn repeated_failures_back_off_exponentially_and_keep_the_token() {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    let rt = sim.stored_refresh_token().unwrap();
+    sim.run_for(275_000);
+    for _ in 0..5 {
+        sim.script.push_back((Kind::Refresh, Fault::unavailable()));
+    }
+    ensure_fresh(&mut sim, a);
+    let mut failed_at = sim.now;
+    for attempt in 1..=5u32 {
+        let retried = sim.run_until_refreshes(a, attempt as usize + 1, 600_000).expect("retried");
+        let waited = retried - failed_at;
+        let ceiling = (backoff::BASE_MS << (attempt - 1)).min(backoff::CAP_MS);
+        assert!(waited >= ceiling / 4 && waited <= ceiling + 50, "attempt {attempt}: waited {waited} ms, ceiling {ceiling}");
+        failed_at = sim.now;
+        if attempt < 5 {
+            assert_eq!(sim.stored_refresh_token().as_deref(), Some(rt.as_str()), "attempt {attempt}");
+        }
+    }
+    // The sixth attempt (after the five failures) succeeded with the same token.
+    assert_eq!(sim.provider.presented.iter().map(|p| p.rt.as_str()).collect::<Vec<_>>(), vec![rt.as_str()]);
+    assert_ne!(sim.stored_refresh_token().unwrap(), rt);
+    assert_clean(&sim);
+}
+
+#[test]
+fn a_refresh_response_without_refresh_token_keeps_the_old_one() {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig { rotate: false, ..Default::default() });
+    let rt = sim.stored_refresh_token().unwrap();
+    let access = sim.stored_tokens().unwrap().access_token.clone();
+    let notices = force_refresh(&mut sim, a);
+    assert!(notices.contains(&Notice::Refreshed), "{notices:?}");
+    assert_ne!(sim.stored_tokens().unwrap().access_token, access, "new access token");
+    assert_eq!(sim.stored_refresh_token().as_deref(), Some(rt.as_str()), "old refresh token kept");
+    assert!(!sim.store.as_ref().unwrap().is_spent(&rt));
+    // And it still works.
+    sim.run_for(MIN_REFRESH_INTERVAL_MS);
+    force_refresh(&mut sim, a);
+    assert_eq!(sim.provider.presented.iter().filter(|p| p.rt == rt && p.verdict == Verdict::Kept).count(), 2);
+    assert_clean(&sim);
+}
+
+/// Instance A's refresh with rt1 stalls (a frozen tab); its lease runs out; B refreshes rt1
+/// and stores rt2; then A's request arrives late and the provider calls rt1 stale.
+fn race_lost_to_another_instance(pcfg: ProviderConfig, broadcast: bool) -> (Sim, usize, usize, String) {
+    let mut sim = Sim::new(pcfg, 11);
+    sim.check_single_flight = false; // the frozen tab is the point
+    sim.broadcast = broadcast;
+    let a = sim.add_client(server_config());
+    let b = sim.add_client(server_config());
+    sim.login(a);
+    sim.handle(b, Event::Start);
+    sim.settle();
+    sim.run_for(275_000);
+    sim.script.push_back((Kind::Refresh, Fault::Hold));
+    ensure_fresh(&mut sim, a);
+    assert_eq!(sim.held_count(), 1);
+    sim.run_for(20_000); // past A's lease
+    ensure_fresh(&mut sim, b);
+    let rt2 = sim.stored_refresh_token().unwrap();
+    assert!(matches!(&sim.provider.presented[0].verdict, Verdict::Rotated { new } if *new == rt2));
+    sim.release_held(0);
+    sim.settle();
+    assert!(matches!(&sim.provider.presented[1].verdict, Verdict::Refused { description, .. } if description == "Stale token"));
+    (sim, a, b, rt2)
+}
+
+#[test]
+fn a_reuse_refusal_adopts_the_newer_token_another_instance_stored() {
+    for broadcast in [true, false] {
+        let pcfg = ProviderConfig { reuse_detaches_client: false, ..Default::default() };
+        let (mut sim, a, _b, rt2) = race_lost_to_another_instance(pcfg, broadcast);
+        let notices = sim.clients[a].notices.clone();
+        assert_eq!(logged_out(&sim.clients[a].notices_since(0)), None, "broadcast {broadcast}: {notices:?}");
+        assert_eq!(sim.stored_refresh_token().as_deref(), Some(rt2.as_str()), "broadcast {broadcast}");
+        assert_eq!(sim.session(a).state().tokens.as_ref().and_then(|t| t.refresh_token.clone()), Some(rt2.clone()));
+        // A goes on with B's token.
+        sim.run_for(280_000);
+        ensure_fresh(&mut sim, a);
+        assert!(matches!(&sim.provider.presented.last().unwrap().verdict, Verdict::Rotated { .. }));
+        assert_eq!(sim.provider.presented.last().unwrap().rt, rt2);
+    }
+}
+
+#[test]
+fn with_keycloak_reuse_detection_the_adopted_token_is_dead_and_the_next_refresh_says_so() {
+    let (mut sim, a, _b, rt2) = race_lost_to_another_instance(ProviderConfig::default(), true);
+    assert_eq!(logged_out(&sim.clients[a].notices_since(0)), None);
+    assert_eq!(sim.stored_refresh_token().as_deref(), Some(rt2.as_str()));
+    sim.run_for(280_000);
+    let notices = ensure_fresh(&mut sim, a);
+    assert_eq!(logged_out(&notices), Some(Cause::RefreshReused), "{notices:?}");
+}
+
+#[test]
+fn a_lost_rotation_answer_is_fatal_under_revoke_refresh_token() {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    let rt = sim.stored_refresh_token().unwrap();
+    sim.run_for(275_000);
+    sim.script.push_back((Kind::Refresh, Fault::DropResponse));
+    let notices = ensure_fresh(&mut sim, a);
+    assert_eq!(errors(&notices), vec![Cause::Network]);
+    assert!(matches!(sim.provider.presented[0].verdict, Verdict::Rotated { .. }));
+    // The client could not know the provider rotated: it presents the old token again,
+    // which Keycloak calls stale, detaching the session.
+    sim.run_next_deadline();
+    assert_eq!(sim.provider.presented[1].rt, rt);
+    let causes = sim.clients[a].logged_out_causes();
+    assert_eq!(causes, vec![Cause::RefreshReused]);
+    assert_clean(&sim);
+}
+
+#[test]
+fn not_before_policy_newer_than_the_token_revokes() {
+    // At a refresh: the answer's tokens predate the policy pushed meanwhile.
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    sim.provider.cfg.not_before_policy = server_secs(&sim) + 3_600;
+    let notices = force_refresh(&mut sim, a);
+    assert_eq!(logged_out(&notices), Some(Cause::Revoked), "{notices:?}");
+    assert!(sim.stored_tokens().is_none());
+    // At a login: nothing is stored.
+    let mut sim = Sim::new(ProviderConfig { not_before_policy: (T0 / 1000) as i64 + 3_600, ..Default::default() }, 3);
+    let a = sim.add_client(server_config());
+    let auth = sim.start_login(a);
+    let cb = sim.authenticate(&auth);
+    let from = sim.clients[a].notices.len();
+    sim.callback(a, cb);
+    assert_eq!(errors(&sim.clients[a].notices_since(from)), vec![Cause::Revoked]);
+    assert!(sim.stored_tokens().is_none());
+    // A policy older than the token changes nothing.
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig { not_before_policy: (T0 / 1000) as i64 - 60, ..Default::default() });
+    assert_eq!(logged_out(&force_refresh(&mut sim, a)), None);
+    assert_clean(&sim);
+}
+
+#[test]
+fn offline_tokens_have_no_client_side_expiry() {
+    let mut cfg = server_config();
+    cfg.scope = "openid offline_access".into();
+    let (mut sim, a) = logged_in(cfg, ProviderConfig::default());
+    let v = sim.session(a).view(sim.now);
+    assert!(v.offline && v.authenticated);
+    assert_eq!(v.refresh_expires_at, None);
+    // Twelve hours later (past the online session's idle and max), it refreshes.
+    sim.run_for(12 * 3_600_000);
+    let notices = ensure_fresh(&mut sim, a);
+    assert!(notices.contains(&Notice::Refreshed), "{notices:?}");
+    assert!(sim.session(a).view(sim.now).offline);
+    assert_clean(&sim);
+}
+
+#[test]
+fn an_online_refresh_token_past_its_expiry_ends_without_asking() {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    let v = sim.session(a).view(sim.now);
+    assert!(!v.offline);
+    assert_eq!(v.refresh_expires_at, Some(server_secs(&sim) + 1_800));
+    sim.run_for(1_801_000);
+    let notices = ensure_fresh(&mut sim, a);
+    assert_eq!(logged_out(&notices), Some(Cause::MaxExpired));
+    assert_eq!(sim.provider.refresh_requests, 0);
+}
+
+// ---- idle timeout ----
+
+fn with_idle(mut cfg: Config) -> Config {
+    cfg.idle_timeout = Some(600);
+    cfg
+}
+
+/// Login, activity 100 s later, then nothing: warning at deadline - 60 s, end at the deadline.
+/// The store answers 3 ms later (IndexedDB is asynchronous), so deadlines are asked for
+/// while the End is being saved.
+fn idle_out(cfg: Config) -> (Sim, usize, String, String) {
+    let (mut sim, a) = logged_in(with_idle(cfg), ProviderConfig::default());
+    sim.store_latency_ms = 3;
+    let id_token = sim.stored_tokens().unwrap().id_token.clone().unwrap();
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    sim.run_for(100_000);
+    sim.handle(a, Event::Activity);
+    let deadline = sim.now + 600_000;
+    assert_eq!(sim.session(a).view(sim.now).idle_deadline, Some(deadline));
+    assert_eq!(sim.store.as_ref().unwrap().idle_deadline, Some(deadline), "activity written through");
+    sim.run_until(deadline + 5_000);
+    let notices = &sim.clients[a].notices;
+    let warned = notices.iter().find(|(_, n)| matches!(n, Notice::IdleWarning { .. })).expect("an idle warning");
+    assert_eq!(warned, &(deadline - 60_000, Notice::IdleWarning { remaining: 60 }));
+    let ended = notices.iter().find(|(_, n)| matches!(n, Notice::LoggedOut { .. })).expect("logged out");
+    // Told once the end is stored: the store's answer takes its 3 ms.
+    assert_eq!(ended, &(deadline + 3, Notice::LoggedOut { cause: Cause::IdleExpired }));
+    assert!(sim.stored_tokens().is_none());
+    (sim, a, id_token, sid)
+}
+
+#[test]
+fn idle_timeout_in_a_browser_navigates_to_end_session() {
+    let (mut sim, a, id_token, sid) = idle_out(browser_config());
+    let url = sim.clients[a].last_navigation().unwrap().to_owned();
+    assert!(url.starts_with(&kc::endpoint("logout")), "{url}");
+    let q = query(&url);
+    assert_eq!(q.get("id_token_hint"), Some(&id_token));
+    assert_eq!(q.get("client_id").map(String::as_str), Some(kc::CLIENT_ID));
+    assert_eq!(q.get("post_logout_redirect_uri").map(String::as_str), Some(kc::POST_LOGOUT_URI));
+    assert_eq!(sim.provider.end_session(&url), Ok(Some(kc::POST_LOGOUT_URI.into())));
+    assert_eq!(sim.provider.ended, vec![(sid, "rp_initiated")]);
+}
+
+#[test]
+fn idle_timeout_on_a_server_posts_the_refresh_token_to_the_logout_endpoint() {
+    let (sim, a, _, sid) = idle_out(server_config());
+    assert_eq!(sim.clients[a].navigations.len(), 1, "only the login navigated");
+    let (at, _, url) = sim.provider.log.last().unwrap();
+    assert_eq!(url, &kc::endpoint("logout"));
+    assert!(*at >= sim.now - 5_000);
+    assert_eq!(sim.provider.ended, vec![(sid, "backchannel")]);
+    assert_clean(&sim);
+}
+
+#[test]
+fn idle_timeout_with_the_admin_backchannel_deletes_the_session() {
+    let (sim, _, _, sid) = idle_out(admin_config());
+    assert_eq!(sim.provider.client_credentials_requests, 1, "the admin service account's token");
+    let deletes: Vec<&String> = sim.provider.log.iter().filter(|(_, m, _)| *m == tokenward::oidc::Method::Delete).map(|(_, _, u)| u).collect();
+    assert_eq!(deletes, vec![&kc::admin_session_url(&sid)]);
+    assert_eq!(sim.provider.ended, vec![(sid, "admin")]);
+    assert_clean(&sim);
+}
+
+#[test]
+fn a_state_loaded_after_the_idle_deadline_logs_out_instead_of_restoring() {
+    // Access tokens outlive the idle timeout here, so a restored one would be usable.
+    let (mut sim, a) = logged_in(with_idle(server_config()), ProviderConfig { access_lifetime: 1_200, ..Default::default() });
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    let restored_from = sim.clients[a].notices.len();
+    let deadline = sim.store.as_ref().unwrap().idle_deadline.unwrap();
+    // The process slept through the deadline (no timer ran), then wakes up and restores;
+    // the refresh token (30 min) has not run out yet.
+    sim.now = deadline + 60_000;
+    sim.restart(a);
+    while sim.step() {
+        assert!(!matches!(sim.session(a).access(sim.now), Access::Ready(_)), "an idle-expired session handed out a token");
+    }
+    let notices = sim.clients[a].notices_since(restored_from);
+    let logout_at = notices.iter().position(|n| matches!(n, Notice::LoggedOut { .. }));
+    assert_eq!(logged_out(&notices), Some(Cause::IdleExpired), "{notices:?}");
+    let restored = notices.iter().position(|n| *n == Notice::Tokens);
+    assert!(restored.is_none() || restored > logout_at, "tokens announced as restored: {notices:?}");
+    assert!(sim.stored_tokens().is_none());
+    assert_eq!(sim.provider.ended, vec![(sid, "backchannel")]);
+}
+
+#[test]
+fn slept_past_both_the_idle_deadline_and_the_refresh_expiry_reads_idle_expired() {
+    // The idle deadline came first: that is why the session ended, and the idle policy ends
+    // the provider session too (keycloak-facts: "a server-side session that expired while
+    // nobody looked").
+    let (mut sim, a) = logged_in(with_idle(server_config()), ProviderConfig::default());
+    let deadline = sim.store.as_ref().unwrap().idle_deadline.unwrap();
+    sim.now = deadline + 3_600_000;
+    let from = sim.clients[a].notices.len();
+    sim.restart(a);
+    sim.settle();
+    assert_eq!(logged_out(&sim.clients[a].notices_since(from)), Some(Cause::IdleExpired));
+    assert!(sim.provider.log.iter().any(|(_, _, u)| *u == kc::endpoint("logout")), "no back-channel logout");
+}
+
+// ---- logout ----
+
+#[test]
+fn logout_after_a_failed_refresh_still_sends_id_token_hint_and_client_id() {
+    // keycloak-js #124: after the refresh failed, logout() sent no id_token_hint and
+    // Keycloak answered 400.
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let id_token = sim.stored_tokens().unwrap().id_token.clone().unwrap();
+    script_refresh_error(&mut sim, 400, "invalid_grant", "Session not active");
+    assert_eq!(logged_out(&force_refresh(&mut sim, a)), Some(Cause::SessionExpired));
+    assert!(sim.stored_tokens().is_none());
+    let link = sim.session(a).end_session_url().unwrap();
+    act(&mut sim, a, Event::Logout { provider: true, revoke: false });
+    let url = sim.clients[a].last_navigation().expect("logout navigates").to_owned();
+    for u in [&url, &link] {
+        let q = query(u);
+        assert_eq!(q.get("id_token_hint"), Some(&id_token), "{u}");
+        assert_eq!(q.get("client_id").map(String::as_str), Some(kc::CLIENT_ID), "{u}");
+    }
+    assert!(sim.provider.end_session(&url).is_ok());
+}
+
+#[test]
+fn logout_ends_every_instance_and_the_provider_session() {
+    let mut sim = Sim::new(ProviderConfig::default(), 5);
+    let a = sim.add_client(server_config());
+    let b = sim.add_client(server_config());
+    sim.login(a);
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    let notices = act(&mut sim, b, Event::Logout { provider: true, revoke: true });
+    assert_eq!(logged_out(&notices), Some(Cause::LoggedOut));
+    assert_eq!(logged_out(&sim.clients[a].notices_since(0)), Some(Cause::LoggedOutElsewhere));
+    assert!(sim.provider.log.iter().any(|(_, _, u)| *u == kc::endpoint("revoke")), "revoked first");
+    assert!(!sim.provider.session_alive(&sid));
+    assert_clean(&sim);
+}
+
+// ---- bad inputs at login ----
+
+/// What a second login on a logged-in instance meets; the first login's tokens must survive.
+fn bad_login(name: &str, cause: Cause, setup: impl FnOnce(&mut Sim), callback: impl FnOnce(&mut Sim, &str) -> String) {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    let before = sim.stored_tokens().cloned();
+    setup(&mut sim);
+    let auth = sim.start_login(a);
+    let cb = callback(&mut sim, &auth);
+    let from = sim.clients[a].notices.len();
+    sim.callback(a, cb);
+    let notices = sim.clients[a].notices_since(from);
+    assert_eq!(errors(&notices), vec![cause], "{name}: {notices:?}");
+    assert_eq!(logged_out(&notices), None, "{name}");
+    assert_eq!(sim.stored_tokens().cloned(), before, "{name}: the stored tokens changed");
+    assert_clean(&sim);
+}
+
+fn tamper(t: CodeTamper) -> impl FnOnce(&mut Sim) {
+    move |sim: &mut Sim| sim.provider.code_tamper = Some(t)
+}
+
+fn normal(sim: &mut Sim, auth: &str) -> String {
+    sim.authenticate(auth)
+}
+
+#[test]
+fn bad_login_inputs_are_errors_and_leave_the_tokens_alone() {
+    bad_login("wrong state", Cause::StateMismatch, |_| {}, |sim, auth| {
+        let cb = sim.authenticate(auth);
+        let state = query(&cb)["state"].clone();
+        cb.replace(&format!("state={state}"), "state=forged")
+    });
+    bad_login("access_denied", Cause::AccessDenied, |_| {}, |sim, auth| sim.provider.authenticate(auth, sim.now, Some("access_denied")));
+    bad_login("login_required", Cause::LoginRequired, |_| {}, |sim, auth| sim.provider.authenticate(auth, sim.now, Some("login_required")));
+    bad_login("tampered ID token", Cause::InvalidIdToken, tamper(CodeTamper::BadSignature), normal);
+    bad_login("wrong nonce", Cause::InvalidIdToken, tamper(CodeTamper::WrongNonce), normal);
+    bad_login("no access_token", Cause::InvalidResponse, tamper(CodeTamper::NoAccessToken), normal);
+    bad_login("HTML page at 200", Cause::InvalidResponse, tamper(CodeTamper::Html(200)), normal);
+    bad_login("HTML page at 502", Cause::ServerError, tamper(CodeTamper::Html(502)), normal);
+    bad_login("PKCE", Cause::PkceFailed, tamper(CodeTamper::PkceMismatch), normal);
+    bad_login("provider down", Cause::Network, |sim| sim.script.push_back((Kind::Code, Fault::DropRequest)), normal);
+    let stall = Fault::Answer { status: 503, body: "<html>down</html>".into(), retry_after: None };
+    bad_login("provider 503", Cause::ServerError, move |sim| sim.script.push_back((Kind::Code, stall)), normal);
+}
+
+#[test]
+fn a_replayed_callback_is_a_state_mismatch() {
+    let mut sim = Sim::new(ProviderConfig::default(), 9);
+    let a = sim.add_client(server_config());
+    let b = sim.add_client(server_config());
+    let cb = sim.login(a);
+    let before = sim.stored_tokens().cloned();
+    for i in [a, b] {
+        let notices = act(&mut sim, i, Event::Callback { url: cb.clone() });
+        assert_eq!(errors(&notices), vec![Cause::StateMismatch], "instance {i}");
+    }
+    assert_eq!(sim.provider.code_requests, 1, "the code was sent again");
+    assert_eq!(sim.stored_tokens().cloned(), before);
+    assert_clean(&sim);
+}
+
+#[test]
+fn rfc9207_iss_is_required_when_advertised() {
+    for (advertised, iss, result) in [
+        (true, CallbackIss::Missing, Some(Cause::IssMismatch)),
+        (true, CallbackIss::Wrong, Some(Cause::IssMismatch)),
+        (false, CallbackIss::Wrong, Some(Cause::IssMismatch)),
+        (false, CallbackIss::Missing, None),
+        (true, CallbackIss::Correct, None),
+    ] {
+        let mut sim = Sim::new(ProviderConfig { iss_parameter_supported: advertised, callback_iss: iss, ..Default::default() }, 2);
+        let a = sim.add_client(server_config());
+        let auth = sim.start_login(a);
+        let cb = sim.authenticate(&auth);
+        let from = sim.clients[a].notices.len();
+        sim.callback(a, cb);
+        let notices = sim.clients[a].notices_since(from);
+        match result {
+            Some(cause) => {
+                assert_eq!(errors(&notices), vec![cause], "{advertised} {iss:?}");
+                assert!(sim.stored_tokens().is_none());
+                assert_eq!(sim.provider.code_requests, 0, "the code was exchanged anyway");
+            }
+            None => assert!(sim.stored_tokens().is_some(), "{advertised} {iss:?}: {notices:?}"),
+        }
+    }
+}
+
+// ---- the server's clock ----
+
+/// Login against a provider whose clock is `offset_ms` off; the local times (ms after the
+/// login) at which EnsureFresh did and did not refresh are checked around the due time.
+fn refresh_follows_the_server_clock(offset_ms: i64) {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig { clock_offset_ms: offset_ms, ..Default::default() });
+    let skew = sim.session(a).view(sim.now).skew_ms;
+    assert!((skew - offset_ms).abs() <= 1_000, "skew estimate {skew} for {offset_ms}");
+    let t = sim.stored_tokens().unwrap().clone();
+    assert_eq!(t.expires_at - t.issued_at, 300);
+    // Due 30 s before exp by the server's clock: at its local equivalent.
+    let due_local = ((t.expires_at - 30) * 1000 - offset_ms) as u64;
+    sim.run_until(due_local - 3_000);
+    ensure_fresh(&mut sim, a);
+    assert_eq!(sim.provider.refresh_requests, 0, "offset {offset_ms}: refreshed early");
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+    sim.run_until(due_local + 3_000);
+    ensure_fresh(&mut sim, a);
+    assert_eq!(sim.provider.refresh_requests, 1, "offset {offset_ms}: not refreshed when due");
+    let at = sim.provider.presented[0].at;
+    assert!(sim.provider.server_ms(at) < t.expires_at * 1000, "refreshed after the token expired at the server");
+    assert_clean(&sim);
+}
+
+#[test]
+fn refresh_is_scheduled_by_the_server_clock() {
+    refresh_follows_the_server_clock(600_000);
+    refresh_follows_the_server_clock(-600_000);
+    refresh_follows_the_server_clock(0);
+}
+
+#[test]
+fn the_skew_estimate_is_bounded() {
+    // 23 h is believed; 25 h is more likely a bad iat than a clock, and is dropped.
+    let hours = |h: i64| h * 3_600_000;
+    let mut sim = Sim::new(ProviderConfig { clock_offset_ms: hours(23), ..Default::default() }, 4);
+    let a = sim.add_client(server_config());
+    sim.login(a);
+    assert!((sim.session(a).view(sim.now).skew_ms - hours(23)).abs() <= 1_000);
+    let mut sim = Sim::new(ProviderConfig { clock_offset_ms: hours(25), ..Default::default() }, 4);
+    let a = sim.add_client(server_config());
+    let auth = sim.start_login(a);
+    let cb = sim.authenticate(&auth);
+    sim.callback(a, cb);
+    let skew = sim.session(a).view(sim.now).skew_ms;
+    assert!(skew.abs() <= MAX_SKEW_MS && skew == 0, "skew {skew}");
+}
+
+// ---- other flows and events ----
+
+#[test]
+fn client_credentials_gets_a_token_and_asks_again_before_expiry() {
+    let mut sim = Sim::new(ProviderConfig::default(), 6);
+    let s = sim.add_client(service_config());
+    assert_eq!(sim.session(s).access(sim.now), Access::Unavailable(Cause::NoSession));
+    ensure_fresh(&mut sim, s);
+    assert_eq!(sim.provider.client_credentials_requests, 1);
+    let mut seen = Vec::new();
+    // Ask every 10 s for 20 minutes: never handed an expired token, a new one before expiry.
+    for _ in 0..120 {
+        sim.run_for(10_000);
+        ensure_fresh(&mut sim, s);
+        let Access::Ready(token) = sim.session(s).access(sim.now) else { panic!("no token at {}", sim.now - T0) };
+        let exp = tokenward::decode(&token).unwrap().claims().exp().unwrap();
+        assert!(exp > server_secs(&sim), "an expired token handed out");
+        if !seen.contains(&token) {
+            seen.push(token);
+        }
+    }
+    let asked = sim.provider.client_credentials_requests;
+    assert!((4..=6).contains(&asked), "{asked} requests in 20 minutes of 300 s tokens");
+    assert_eq!(seen.len() as u32, asked);
+    assert!(sim.store.as_ref().unwrap().tokens.as_ref().unwrap().refresh_token.is_none());
+    assert_clean(&sim);
+}
+
+#[test]
+fn a_backchannel_logout_for_our_sid_ends_the_session_everywhere() {
+    let mut sim = Sim::new(ProviderConfig::default(), 8);
+    let a = sim.add_client(server_config());
+    let b = sim.add_client(server_config());
+    sim.login(a);
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    // Another session's logout token changes nothing.
+    let notices = act(&mut sim, a, Event::BackchannelLogout { sid: Some("sid-other".into()), sub: None });
+    assert!(notices.is_empty() && sim.stored_tokens().is_some());
+    // Ours, validated as the app would.
+    let jwt = sim.provider.logout_token(&sid, sim.now);
+    let target = tokenward::oidc::logout_token::validate(&jwt, &Provider::keyset(), ISSUER, kc::CLIENT_ID, None, 300, server_secs(&sim)).unwrap();
+    let notices = act(&mut sim, a, Event::BackchannelLogout { sid: target.sid, sub: None });
+    assert_eq!(logged_out(&notices), Some(Cause::BackchannelLogout));
+    assert_eq!(logged_out(&sim.clients[b].notices_since(0)), Some(Cause::BackchannelLogout));
+    assert!(sim.stored_tokens().is_none());
+    assert!(sim.provider.log.iter().all(|(_, _, u)| *u != kc::endpoint("logout")), "the provider already knows");
+}
+
+#[test]
+fn a_stale_store_changed_is_ignored() {
+    let mut sim = Sim::new(ProviderConfig::default(), 10);
+    let a = sim.add_client(server_config());
+    let b = sim.add_client(server_config());
+    sim.login(a);
+    force_refresh(&mut sim, a);
+    let current = sim.session(b).state().clone();
+    assert_eq!(Some(&current), sim.store.as_ref());
+    // Every older version of the store, replayed to B (a late broadcast), and one with no
+    // tokens at all: nothing moves.
+    let older: Vec<_> = sim.history.iter().filter(|s| s.version < current.version).cloned().collect();
+    assert!(older.len() >= 3);
+    for s in older {
+        let notices = act(&mut sim, b, Event::StoreChanged { state: Some(s) });
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(sim.session(b).state(), &current);
+    }
+    let mut cleared = current.clone();
+    cleared.version -= 1;
+    cleared.tokens = None;
+    act(&mut sim, b, Event::StoreChanged { state: Some(cleared) });
+    assert_eq!(sim.session(b).state(), &current);
+    assert!(sim.session(b).view(sim.now).authenticated);
+}
+
+#[test]
+fn concurrent_callers_on_every_instance_share_one_refresh() {
+    let mut sim = Sim::new(ProviderConfig::default(), 12);
+    sim.store_latency_ms = 2;
+    let ids: Vec<usize> = (0..3).map(|_| sim.add_client(server_config())).collect();
+    sim.login(0);
+    sim.run_for(275_000);
+    // Every instance asks five times at the same instant (20 callers in keycloak-js terms).
+    for _ in 0..5 {
+        for &i in &ids {
+            sim.handle(i, Event::EnsureFresh { force: false });
+        }
+    }
+    sim.settle();
+    assert_eq!(sim.provider.refresh_requests, 1);
+    let rt = sim.stored_refresh_token().unwrap();
+    for &i in &ids {
+        assert_eq!(sim.session(i).state().tokens.as_ref().unwrap().refresh_token.as_ref(), Some(&rt), "instance {i}");
+        assert!(matches!(sim.session(i).access(sim.now), Access::Ready(_)), "instance {i}");
+        assert_eq!(sim.clients[i].logged_out_causes(), vec![], "instance {i}");
+    }
+    assert_clean(&sim);
+}
+
+#[test]
+fn a_forced_refresh_soon_after_another_still_happens() {
+    // getAccessToken({force}) twice in a second: the second waits out the minimum interval,
+    // then refreshes; it is not forgotten.
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    force_refresh(&mut sim, a);
+    sim.run_for(500);
+    force_refresh(&mut sim, a);
+    assert_eq!(sim.session(a).access(sim.now), Access::Pending, "a forced refresh hands out the old token");
+    let second = sim.run_until_refreshes(a, 2, 60_000).expect("the second forced refresh never happened");
+    assert!(second >= sim.clients[a].refresh_sends[0] + MIN_REFRESH_INTERVAL_MS);
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+    assert_clean(&sim);
+}
