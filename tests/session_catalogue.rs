@@ -541,7 +541,7 @@ fn logout_after_a_failed_refresh_still_sends_id_token_hint_and_client_id() {
     assert_eq!(logged_out(&force_refresh(&mut sim, a)), Some(Cause::SessionExpired));
     assert!(sim.stored_tokens().is_none());
     let link = sim.session(a).end_session_url().unwrap();
-    act(&mut sim, a, Event::Logout { provider: true, revoke: false });
+    act(&mut sim, a, Event::Logout { provider: true, revoke: false, ui_locales: None });
     let url = sim.clients[a].last_navigation().expect("logout navigates").to_owned();
     for u in [&url, &link] {
         let q = query(u);
@@ -558,7 +558,7 @@ fn logout_ends_every_instance_and_the_provider_session() {
     let b = sim.add_client(server_config());
     sim.login(a);
     let sid = sim.session(a).view(sim.now).sid.unwrap();
-    let notices = act(&mut sim, b, Event::Logout { provider: true, revoke: true });
+    let notices = act(&mut sim, b, Event::Logout { provider: true, revoke: true, ui_locales: None });
     assert_eq!(logged_out(&notices), Some(Cause::LoggedOut));
     assert_eq!(logged_out(&sim.clients[a].notices_since(0)), Some(Cause::LoggedOutElsewhere));
     assert!(sim.provider.log.iter().any(|(_, _, u)| *u == kc::endpoint("revoke")), "revoked first");

@@ -211,7 +211,7 @@ fn run_step(sim: &mut Sim, w: &World, s: &Step) -> Result<(), String> {
             sim.run_for(10);
         }
         Step::Logout { who, provider } => {
-            sim.handle(who % n, Event::Logout { provider, revoke: false });
+            sim.handle(who % n, Event::Logout { provider, revoke: false, ui_locales: None });
             sim.run_for(50);
         }
         Step::Login { who } => {

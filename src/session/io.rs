@@ -41,9 +41,16 @@ pub enum Event {
     /// User activity (for the idle policy).
     Activity,
     /// The app's `logout()`. `provider`: end the provider session too; `revoke`: revoke the
-    /// refresh token (RFC 7009) first.
+    /// refresh token (RFC 7009) first; `ui_locales` for the provider's logout page.
     #[serde(rename_all = "camelCase")]
-    Logout { #[serde(default = "yes")] provider: bool, #[serde(default)] revoke: bool },
+    Logout {
+        #[serde(default = "yes")]
+        provider: bool,
+        #[serde(default)]
+        revoke: bool,
+        #[serde(default)]
+        ui_locales: Option<String>,
+    },
     /// A validated back-channel logout named this session id (or subject).
     #[serde(rename_all = "camelCase")]
     BackchannelLogout { sid: Option<String>, sub: Option<String> },

@@ -132,6 +132,8 @@ pub struct Session {
     lease_wait: Option<u64>,
     force: bool,
     forced_inflight: bool,
+    /// `ui_locales` of the last `logout()`, for the RP-initiated logout.
+    ui_locales: Option<String>,
 }
 
 fn oidc_cause(e: &OidcError) -> Cause {
@@ -182,6 +184,7 @@ impl Session {
             lease_wait: None,
             force: false,
             forced_inflight: false,
+            ui_locales: None,
         })
     }
 
@@ -550,7 +553,10 @@ impl Session {
         match ev {
             Event::Login { options } => self.login(options),
             Event::Callback { url } => self.on_callback(url),
-            Event::Logout { provider, revoke } => self.end(Cause::LoggedOut, provider, revoke),
+            Event::Logout { provider, revoke, ui_locales } => {
+                self.ui_locales = ui_locales;
+                self.end(Cause::LoggedOut, provider, revoke)
+            }
             _ => {}
         }
     }
@@ -1074,7 +1080,7 @@ impl Session {
                 return self.error(Cause::Configuration, "the provider has no end_session_endpoint".into());
             };
             let st = random_string(self.rng.as_mut());
-            let es = logout::EndSession::new(&ep, &self.cfg.client_id, hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), Some(&st), None);
+            let es = logout::EndSession::new(&ep, &self.cfg.client_id, hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), Some(&st), self.ui_locales.as_deref());
             if self.cfg.logout_as_form {
                 self.out.push_back(Command::SubmitForm { url: es.endpoint.clone(), fields: es.fields });
             } else {

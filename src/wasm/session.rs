@@ -62,6 +62,7 @@ fn event(v: &JsValue) -> JsResult<Event> {
         "logout" => Event::Logout {
             provider: field::<Option<bool>>(v, "provider")?.unwrap_or(true),
             revoke: field::<Option<bool>>(v, "revoke")?.unwrap_or(false),
+            ui_locales: field(v, "uiLocales")?,
         },
         "backchannelLogout" => Event::BackchannelLogout { sid: field(v, "sid")?, sub: field(v, "sub")? },
         "timer" => Event::Timer,

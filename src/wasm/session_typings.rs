@@ -65,7 +65,7 @@ export type SessionEvent =
   | { type: 'callback'; url: string }
   | { type: 'ensureFresh'; force?: boolean }
   | { type: 'activity' }
-  | { type: 'logout'; provider?: boolean; revoke?: boolean }
+  | { type: 'logout'; provider?: boolean; revoke?: boolean; uiLocales?: string | null }
   | { type: 'backchannelLogout'; sid: string | null; sub: string | null }
   | { type: 'timer' };
 

@@ -263,8 +263,10 @@ describe('logout', () => {
     await assert.rejects(d.getAccessToken(), (e) => e instanceof SessionError);
     assert.equal(d.view().authenticated, false);
     navigated = null;
-    await d.logout();
+    await d.logout({ uiLocales: 'de' });
     const url = new URL(navigated);
+    assert.equal(url.searchParams.get('ui_locales'), 'de');
+    assert.ok(url.searchParams.get('state'), 'a state to match the return');
     assert.equal(url.origin + url.pathname, `${provider.issuer}/protocol/openid-connect/logout`);
     assert.equal(url.searchParams.get('client_id'), 'demo-spa');
     assert.equal(url.searchParams.get('id_token_hint'), idToken);

@@ -260,9 +260,9 @@ export function createDriver(SessionCore, options = {}) {
       return call(await driver.getAccessToken({ force: true }));
     },
     /** Log out here and (by default) at the provider; resolves when the requests are done. */
-    async logout({ provider = true, revoke = false } = {}) {
+    async logout({ provider = true, revoke = false, uiLocales } = {}) {
       lastNavigation = null;
-      feed({ type: 'logout', provider, revoke });
+      feed({ type: 'logout', provider, revoke, uiLocales: uiLocales ?? null });
       await settled();
       return lastNavigation;
     },

@@ -39,7 +39,7 @@ export interface SessionDriver {
   getAccessToken(options?: { force?: boolean }): Promise<string>;
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** Resolves with the URL navigated to for an RP-initiated logout, if any. */
-  logout(options?: { provider?: boolean; revoke?: boolean }): Promise<string | null>;
+  logout(options?: { provider?: boolean; revoke?: boolean; uiLocales?: string }): Promise<string | null>;
   touch(): void;
   backchannelLogout(target: { sid?: string | null; sub?: string | null }): Promise<void>;
   view(): SessionView;
