@@ -88,6 +88,7 @@ enum Req {
 enum Then {
     Nothing,
     Navigate(String),
+    Command(Command),
     SendCode { pending: PendingLogin, code: String },
     SendRefresh { rt: String },
     Notify(Vec<Notice>),
@@ -481,6 +482,7 @@ impl Session {
         match then {
             Then::Nothing => {}
             Then::Navigate(url) => self.out.push_back(Command::Navigate { url }),
+            Then::Command(c) => self.out.push_back(c),
             Then::SendCode { pending, code } => {
                 let Some(m) = self.state.metadata.clone() else { return };
                 let req = token::code_request(&m.token_endpoint, &self.auth, &code, &pending.redirect_uri, &pending.verifier);
@@ -992,7 +994,7 @@ impl Session {
             },
             Req::AdminLogout | Req::Backchannel => match answer {
                 // 404: the session is already gone, which is what we wanted.
-                Some((200..=299 | 404, ..)) => {}
+                Some((200..=299 | 404, ..)) => self.mutate(Mutation::Forget, Then::Nothing),
                 Some((status, body, ..)) => {
                     let cause = token::parse_error(status, &body).map_or_else(|| catalogue::classify_status(status).1, |e| catalogue::classify(None, &e, false).1);
                     self.error(cause, format!("the provider session could not be ended (HTTP {status})"));
@@ -1081,12 +1083,14 @@ impl Session {
             };
             let st = random_string(self.rng.as_mut());
             let es = logout::EndSession::new(&ep, &self.cfg.client_id, hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), Some(&st), self.ui_locales.as_deref());
-            if self.cfg.logout_as_form {
-                self.out.push_back(Command::SubmitForm { url: es.endpoint.clone(), fields: es.fields });
+            let go = if self.cfg.logout_as_form {
+                Command::SubmitForm { url: es.endpoint.clone(), fields: es.fields }
             } else {
-                self.out.push_back(Command::Navigate { url: es.url() });
-            }
-            return;
+                Command::Navigate { url: es.url() }
+            };
+            // The hint (a whole ID token, with the user's claims) has done its job once the
+            // provider logout is under way: it is not kept in the store past it.
+            return self.mutate(Mutation::Forget, Then::Command(go));
         }
         match self.cfg.backchannel {
             Backchannel::Admin => {

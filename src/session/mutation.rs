@@ -27,6 +27,9 @@ pub(crate) enum Mutation {
     /// Release a lease this instance holds (after a transient failure).
     Release { owner: String },
     Idle { deadline: u64 },
+    /// Drop the ID token hint and session id of an ended session (its provider logout is
+    /// under way or done).
+    Forget,
 }
 
 fn rt_of(s: &State) -> Option<&str> {
@@ -131,6 +134,13 @@ impl Mutation {
                     return false;
                 }
                 s.lease = None;
+            }
+            Self::Forget => {
+                if s.tokens.is_some() || (s.id_token_hint.is_none() && s.sid.is_none()) {
+                    return false;
+                }
+                s.id_token_hint = None;
+                s.sid = None;
             }
             Self::Idle { deadline } => {
                 if s.tokens.is_none() || s.idle_deadline >= Some(*deadline) {

@@ -272,6 +272,9 @@ describe('logout', () => {
     assert.equal(url.searchParams.get('id_token_hint'), idToken);
     assert.equal(url.searchParams.get('post_logout_redirect_uri'), redirectUri);
     assert.ok(!navigated.includes('undefined'));
+    const left = await store.load();
+    assert.equal(left.id_token_hint, null, 'the hint is not kept once the provider logout is under way');
+    assert.equal(left.tokens, null);
     d.dispose();
   });
 });
