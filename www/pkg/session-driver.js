@@ -16,8 +16,8 @@ export class SessionError extends Error {
  * A store in this process's memory: compare-and-set on `version`. Shared by every driver
  * given the same object (several "tabs" or requests in one process).
  */
-export function memoryStore() {
-  let current = null;
+export function memoryStore(initial = null) {
+  let current = initial;
   const listeners = new Set();
   const copy = (s) => (s == null ? null : structuredClone(s));
   return {
@@ -265,6 +265,10 @@ export function createDriver(SessionCore, options = {}) {
       feed({ type: 'logout', provider, revoke, uiLocales: uiLocales ?? null });
       await settled();
       return lastNavigation;
+    },
+    /** Let the core re-check its deadlines now (a page woke up, the network came back). */
+    recheck() {
+      feed({ type: 'timer' });
     },
     /** User activity, for the idle policy. */
     touch() {

@@ -41,6 +41,8 @@ export interface SessionDriver {
   /** Resolves with the URL navigated to for an RP-initiated logout, if any. */
   logout(options?: { provider?: boolean; revoke?: boolean; uiLocales?: string }): Promise<string | null>;
   touch(): void;
+  /** Re-check deadlines now (after a wake-up). */
+  recheck(): void;
   backchannelLogout(target: { sid?: string | null; sub?: string | null }): Promise<void>;
   view(): SessionView;
   endSessionUrl(): string | undefined;
@@ -48,5 +50,5 @@ export interface SessionDriver {
   dispose(): void;
 }
 
-export declare function memoryStore(): SessionStore & { clear(): Promise<void> };
+export declare function memoryStore(initial?: SessionState | null): SessionStore & { clear(): Promise<void> };
 export declare function createSessionDriver(options: SessionDriverOptions): SessionDriver;

@@ -1,0 +1,132 @@
+// tokenward/browser in Debian's Chromium against the Keycloak-shaped provider: a login through
+// the provider's form, then five tabs sharing one refresh chain through IndexedDB + Web Locks.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createStaticServer, listen } from '../../scripts/lib/static-server.mjs';
+import { startProvider } from '../provider/index.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const skip = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
+
+let server, base, provider, browser;
+before(async () => {
+  if (skip) return;
+  server = createStaticServer({
+    mounts: [
+      { prefix: '/pkg/', dir: fileURLToPath(new URL('../../pkg/', import.meta.url)) },
+      { prefix: '/', dir: fileURLToPath(new URL('./fixtures/', import.meta.url)) },
+    ],
+  });
+  base = await listen(server, 0);
+  provider = await startProvider({ redirectUris: [`${base}/spa.html`], postLogoutRedirectUris: [`${base}/spa.html`] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+after(async () => {
+  await browser?.close();
+  await provider?.stop();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+async function open(context, query = '') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.problems = problems;
+  await page.goto(`${base}/spa.html${query}`);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  return page;
+}
+
+async function loginThroughForm(page, user = 'alice') {
+  await page.evaluate(() => {
+    window.app.session.login(); // navigates away: nothing to wait for here
+  });
+  await page.waitForSelector('input[name="username"]', { timeout: 20_000 });
+  assert.ok(page.url().startsWith(provider.issuer), `at the provider's login form (${page.url()})`);
+  await page.fill('input[name="username"]', user);
+  await page.fill('input[name="password"]', `${user}-password`);
+  await Promise.all([page.waitForURL(`${base}/spa.html**`), page.click('button[type="submit"], input[type="submit"]')]);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  const state = await page.evaluate(() => ({ error: window.app.error, events: window.app.events, authenticated: window.app.session.authenticated }));
+  assert.ok(state.authenticated, `logged in after the callback: ${JSON.stringify(state)} ${page.problems.join('; ')}`);
+}
+
+const query = (o) => `?${new URLSearchParams({ issuer: provider.issuer, ...o })}`;
+
+test('login through the provider: claims, roles, the ID token verified', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, query({}));
+  await loginThroughForm(page);
+  const s = await page.evaluate(() => window.app.state());
+  assert.equal(s.authenticated, true);
+  assert.equal(s.claims.preferred_username, 'alice');
+  assert.equal(s.idClaims.typ, 'ID');
+  assert.equal(s.user, true, 'realm role user');
+  assert.equal(s.viewer, true, 'demo-spa client role viewer');
+  assert.equal(s.coordination, 'none', 'memory storage: this tab only');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test('five tabs on IndexedDB + Web Locks: one refresh per rotation, the same token everywhere, no logout', { skip, timeout: 120_000 }, async () => {
+  const context = await browser.newContext();
+  const q = query({ storage: 'indexeddb', coordination: 'locks' });
+  const first = await open(context, q);
+  await loginThroughForm(first);
+  const tabs = [first];
+  for (let i = 0; i < 4; i++) tabs.push(await open(context, q));
+  for (const t of tabs) assert.equal(await t.evaluate(() => window.app.session.authenticated), true, 'every tab restored the shared session');
+
+  // Refresh tokens are encrypted at rest: the stored record has no plain refresh token.
+  const stored = await first.evaluate(() => new Promise((resolve) => {
+    const r = indexedDB.open('tokenward');
+    r.onsuccess = () => {
+      const g = r.result.transaction('sessions').objectStore('sessions').getAll();
+      g.onsuccess = () => resolve(JSON.stringify(g.result, (k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? '[bytes]' : v)));
+    };
+  }));
+  assert.ok(stored.includes('"refresh_token":null'), 'the refresh token is not stored in the clear');
+  assert.ok(stored.includes('"sealed"'));
+
+  provider.setTtl({ accessToken: 6 }); // due after 3 s (half the life, below minValidity)
+  await first.evaluate(() => window.app.session.getAccessToken({ force: true }));
+  const rotations = [];
+  for (let round = 0; round < 3; round++) {
+    await new Promise((r) => setTimeout(r, 3500));
+    provider.resetCounts();
+    const tokens = await Promise.all(tabs.map((t) => t.evaluate(() => window.app.token())));
+    rotations.push(provider.counts().refresh);
+    assert.equal(new Set(tokens).size, 1, `round ${round}: all tabs hold the same access token`);
+    assert.equal(typeof tokens[0], 'string', `round ${round}: ${JSON.stringify(tokens[0])}`);
+  }
+  assert.deepEqual(rotations, [1, 1, 1], 'exactly one refresh request per rotation');
+  for (const t of tabs) {
+    const events = await t.evaluate(() => window.app.events);
+    assert.ok(!events.some((e) => e.type === 'loggedOut'), 'no tab was logged out');
+    assert.deepEqual(t.problems, []);
+  }
+  provider.setTtl({ accessToken: 300 });
+  await context.close();
+});
+
+test("a misconfiguration says why: 'locks' with memory storage", { skip, timeout: 30_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/spa.html${query({})}`);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  const msg = await page.evaluate(async () => {
+    const { createSession } = await import('/pkg/browser-session.js');
+    try {
+      createSession({ issuer: 'http://127.0.0.1/realms/x', clientId: 'c', redirectUri: 'http://127.0.0.1/', coordination: 'locks' });
+      return 'no error';
+    } catch (e) {
+      return e.message;
+    }
+  });
+  assert.match(msg, /needs a store every tab can read/);
+  await context.close();
+});

@@ -1,0 +1,94 @@
+// The IndexedDB session store of tokenward/browser: compare-and-set on the state's version in
+// one readwrite transaction (atomic across tabs), with the refresh token encrypted by a
+// non-extractable AES-GCM key that lives in the same database. That stops a copy of the stored
+// data from being used elsewhere; it does not stop script running in the page (XSS), which can
+// call the same APIs.
+
+const DB = 'tokenward';
+const STATES = 'sessions';
+const KEYS = 'keys';
+
+function request(r) {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function openDb() {
+  const r = indexedDB.open(DB, 1);
+  r.onupgradeneeded = () => {
+    r.result.createObjectStore(STATES);
+    r.result.createObjectStore(KEYS);
+  };
+  return request(r);
+}
+
+async function aesKey(db, name) {
+  const tx = db.transaction(KEYS, 'readonly');
+  const existing = await request(tx.objectStore(KEYS).get(name));
+  if (existing) return existing;
+  const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const put = db.transaction(KEYS, 'readwrite');
+  // add, not put: if another tab made one meanwhile, theirs wins and is read back.
+  await request(put.objectStore(KEYS).add(key, name)).catch(() => {});
+  return request(db.transaction(KEYS, 'readonly').objectStore(KEYS).get(name));
+}
+
+/** `name` is the session's key, e.g. `${issuer} ${clientId}`. */
+export function indexedDbStore(name) {
+  let dbp = null;
+  const db = () => (dbp ??= openDb());
+  const key = async () => aesKey(await db(), name);
+  const aad = new TextEncoder().encode(name);
+
+  async function seal(state) {
+    const rt = state?.tokens?.refresh_token;
+    if (!rt) return { version: state.version, state, sealed: null };
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, await key(), new TextEncoder().encode(rt));
+    const clear = structuredClone(state);
+    clear.tokens.refresh_token = null;
+    return { version: state.version, state: clear, sealed: { iv, ct } };
+  }
+
+  async function open(record) {
+    if (!record) return null;
+    const state = record.state;
+    if (record.sealed && state.tokens) {
+      try {
+        const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: record.sealed.iv, additionalData: aad }, await key(), record.sealed.ct);
+        state.tokens.refresh_token = new TextDecoder().decode(pt);
+      } catch {
+        // A key that is gone (storage partly cleared) cannot open the token: the session
+        // restores without it and will ask for a login when the access token runs out.
+        state.tokens.refresh_token = null;
+      }
+    }
+    return state;
+  }
+
+  return {
+    async load() {
+      const tx = (await db()).transaction(STATES, 'readonly');
+      return open(await request(tx.objectStore(STATES).get(name)));
+    },
+    async compareAndSet(expected, state) {
+      const record = await seal(state); // before the transaction: it would commit during an await
+      const tx = (await db()).transaction(STATES, 'readwrite');
+      const store = tx.objectStore(STATES);
+      const current = await request(store.get(name));
+      if ((current?.version ?? 0) !== expected) {
+        tx.abort();
+        return { ok: false, current: await open(current) };
+      }
+      store.put(record, name);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error ?? new Error('aborted'));
+      });
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,184 @@
+// tokenward/browser: what a single-page app imports instead of keycloak-js or oidc-client-ts.
+// A thin shim over the session driver: storage, cross-tab notification and locks, activity
+// and wake-up listeners, navigation. Every decision (when to refresh, what an error means,
+// when the idle policy ends the session) is the Rust core's.
+import { decode, SessionCore } from './browser.js';
+import { indexedDbStore } from './browser-idb-store.js';
+import { createDriver, memoryStore, SessionError } from './session-driver.js';
+
+export { SessionError };
+
+const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
+const WAKE = ['visibilitychange', 'pageshow', 'online', 'focus'];
+// Activity is reported at most this often (ms): the core only needs to know the user is there.
+const ACTIVITY_THROTTLE_MS = 1000;
+
+function payload(jwt) {
+  if (!jwt) return null;
+  try {
+    return decode(jwt).claims;
+  } catch {
+    return null; // an opaque access token: no claims to show
+  }
+}
+
+/** Store writes announced to the other tabs, and compare-and-set taken under a Web Lock. */
+function coordinated(store, name, useLocks) {
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`tokenward ${name}`) : null;
+  const listeners = new Set();
+  if (channel) channel.onmessage = async () => {
+    const state = await store.load();
+    for (const l of listeners) l(state);
+  };
+  const locked = (fn) => (useLocks ? navigator.locks.request(`tokenward ${name}`, fn) : fn());
+  return {
+    load: () => store.load(),
+    // Re-read inside the lock: an adapter without atomic writes gets compare-and-set from it.
+    compareAndSet: (expected, state) =>
+      locked(async () => {
+        const r = await store.compareAndSet(expected, state);
+        if (r.ok) channel?.postMessage({ version: state.version });
+        return r;
+      }),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => channel?.close(),
+  };
+}
+
+// With memory storage a login's PKCE verifier, state and nonce must still survive the
+// navigation to the provider and back: they (never tokens) wait in this tab's sessionStorage,
+// as keycloak-js and oidc-client-ts keep theirs.
+const pendingKey = (name) => `tokenward pending ${name}`;
+function takePending(name) {
+  try {
+    const raw = sessionStorage.getItem(pendingKey(name));
+    sessionStorage.removeItem(pendingKey(name));
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+async function keepPending(store, name) {
+  const s = await store.load();
+  if (!s?.pending?.length) return;
+  sessionStorage.setItem(pendingKey(name), JSON.stringify({ ...s, tokens: null, lease: null, id_token_hint: null }));
+}
+
+function pickStore(storage, name) {
+  if (storage === undefined || storage === 'memory') return { store: memoryStore(takePending(name)), shared: false, memory: true };
+  if (storage === 'indexeddb') return { store: indexedDbStore(name), shared: true };
+  if (storage && typeof storage.load === 'function' && typeof storage.compareAndSet === 'function') return { store: storage, shared: true };
+  throw new TypeError(`storage must be 'memory', 'indexeddb' or an object with load() and compareAndSet(); got ${String(storage)}`);
+}
+
+function pickCoordination(coordination, shared) {
+  const c = coordination ?? 'auto';
+  if (!['auto', 'locks', 'none', 'shared-worker'].includes(c)) throw new TypeError(`coordination must be 'auto', 'locks', 'shared-worker' or 'none'; got ${String(c)}`);
+  if (c === 'shared-worker') throw new TypeError("coordination 'shared-worker' is not available in this version: use 'locks' with storage 'indexeddb'");
+  const locks = typeof navigator !== 'undefined' && !!navigator.locks;
+  if (c === 'locks' && !shared) {
+    throw new TypeError("coordination 'locks' needs a store every tab can read (storage 'indexeddb' or an adapter): with storage 'memory' each tab would hold its own refresh token and tabs would race");
+  }
+  if (c === 'locks' && !locks) throw new TypeError("coordination 'locks' needs the Web Locks API (navigator.locks)");
+  if (c === 'none' || !shared) return 'none';
+  return locks ? 'locks' : 'none';
+}
+
+/**
+ * Create a session (synchronously; `restore()` / `handleCallback()` are async). Options are the
+ * core's (`issuer`, `clientId`, `redirectUri`, `postLogoutRedirectUri`, `scope`, `minValidity`,
+ * `idleTimeout`, ...) plus `storage` ('memory' default, 'indexeddb', or an adapter) and
+ * `coordination` ('auto' default, 'locks', 'none').
+ */
+export function createSession(options = {}) {
+  const { storage, coordination, ...config } = options;
+  const name = `${config.issuer} ${config.clientId}`;
+  const { store, shared, memory } = pickStore(storage, name);
+  const mode = pickCoordination(coordination, shared);
+  const coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
+  const driver = createDriver(SessionCore, {
+    userAgent: true,
+    ...config,
+    store: coord ?? store,
+    navigate: async (url) => {
+      if (memory) await keepPending(store, name);
+      location.assign(url);
+    },
+    submitForm: (url, fields) => {
+      const form = document.createElement('form');
+      form.method = 'POST';
+      form.action = url;
+      for (const [k, v] of fields) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: k, value: v }));
+      document.body.append(form);
+      form.submit();
+    },
+  });
+
+  const session = new EventTarget();
+  for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
+    driver.addEventListener(type, (e) => session.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
+  }
+
+  let lastActivity = 0;
+  const onActivity = () => {
+    const now = Date.now();
+    if (now - lastActivity < ACTIVITY_THROTTLE_MS) return;
+    lastActivity = now;
+    driver.touch();
+  };
+  // Timers lie in background tabs and across sleep: re-check whenever the page wakes.
+  const onWake = () => {
+    if (document.visibilityState !== 'hidden') driver.recheck();
+  };
+  if (config.idleTimeout) for (const t of ACTIVITY) addEventListener(t, onActivity, { passive: true, capture: true });
+  for (const t of WAKE) addEventListener(t, onWake);
+
+  const view = () => driver.view();
+  const token = () => decodeOrNull(view().accessToken);
+  const decodeOrNull = (jwt) => {
+    try {
+      return jwt ? decode(jwt) : null;
+    } catch {
+      return null;
+    }
+  };
+
+  // defineProperties, not Object.assign: assign would read each getter once and copy its value.
+  return Object.defineProperties(session, Object.getOwnPropertyDescriptors({
+    coordination: mode,
+    restore: () => driver.start().then(() => view().authenticated),
+    login: (opts) => driver.login(opts),
+    handleCallback: (url = location.href) => driver.handleCallback(url),
+    getAccessToken: (opts) => driver.getAccessToken(opts),
+    fetch: (input, init) => driver.fetch(input, init),
+    logout: (opts) => driver.logout(opts),
+    touch: () => driver.touch(),
+    endSessionUrl: () => driver.endSessionUrl(),
+    get authenticated() {
+      return view().authenticated;
+    },
+    get claims() {
+      return payload(view().accessToken);
+    },
+    get idClaims() {
+      return payload(view().idToken);
+    },
+    get expiresAt() {
+      return view().expiresAt;
+    },
+    get offline() {
+      return view().offline;
+    },
+    hasRealmRole: (role) => token()?.hasRealmRole(role) ?? false,
+    hasResourceRole: (role, client = config.clientId) => token()?.hasResourceRole(role, client) ?? false,
+    dispose() {
+      for (const t of ACTIVITY) removeEventListener(t, onActivity, { capture: true });
+      for (const t of WAKE) removeEventListener(t, onWake);
+      coord?.close();
+      driver.dispose();
+    },
+  }));
+}
