@@ -463,7 +463,9 @@ impl Session {
             (Mutation::TakePending(_), _) => {
                 self.error(Cause::StateMismatch, "this login's callback was already used (another tab or a replay)".into());
             }
-            (Mutation::End { .. }, Then::Ended { provider: true, rt, hint, sid, .. }) => {
+            // Only an explicit logout: an idle end that another tab already stored has had
+            // its provider logout from that tab.
+            (Mutation::End { cause: Cause::LoggedOut }, Then::Ended { provider: true, rt, hint, sid, .. }) => {
                 // Already ended here (a failed refresh, another tab): the provider session
                 // may still be alive, and the ID token hint was kept for exactly this.
                 self.run(Then::ProviderEnd { rt, hint, sid });
@@ -1038,7 +1040,9 @@ impl Session {
         self.activity_deadline = Some(deadline);
         // Write through only when the stored deadline is noticeably behind: activity is
         // frequent, store writes are not free.
-        let step = (timeout * 100).max(5_000);
+        // (A tenth of the timeout, at least 5 s, never more than half of it, so the stored
+        // deadline other tabs see is always ahead of now while anyone is active.)
+        let step = (timeout * 100).max(5_000).min(timeout * 500);
         if self.state.idle_deadline.is_none_or(|d| deadline > d + step) {
             self.mutate(Mutation::Idle { deadline }, Then::Nothing);
         }

@@ -13,9 +13,17 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 const skip = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
 
 let server, base, provider, browser;
+const apiCalls = []; // Authorization headers the test API saw
 before(async () => {
   if (skip) return;
   server = createStaticServer({
+    routes: {
+      // A resource server that refuses every token: fetch() must refresh once and retry once.
+      '/api': (req, res) => {
+        apiCalls.push(req.headers.authorization ?? null);
+        res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+      },
+    },
     mounts: [
       { prefix: '/pkg/', dir: fileURLToPath(new URL('../../pkg/', import.meta.url)) },
       { prefix: '/', dir: fileURLToPath(new URL('./fixtures/', import.meta.url)) },
@@ -128,5 +136,70 @@ test("a misconfiguration says why: 'locks' with memory storage", { skip, timeout
     }
   });
   assert.match(msg, /needs a store every tab can read/);
+  await context.close();
+});
+
+test('logout() goes to end_session with id_token_hint, client_id, post_logout_redirect_uri and state; the provider session is gone', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, query({}));
+  await loginThroughForm(page);
+  const idToken = await page.evaluate(() => window.app.session.idClaims && window.app.session);
+  assert.ok(idToken);
+  const logoutRequest = page.waitForRequest((r) => r.url().startsWith(`${provider.issuer}/protocol/openid-connect/logout`));
+  await page.evaluate(() => { window.app.session.logout(); });
+  const url = new URL((await logoutRequest).url());
+  assert.equal(url.searchParams.get('client_id'), 'demo-spa');
+  assert.ok(url.searchParams.get('id_token_hint')?.split('.').length === 3, 'an ID token as the hint');
+  assert.equal(url.searchParams.get('post_logout_redirect_uri'), `${base}/spa.html`);
+  assert.ok(url.searchParams.get('state'));
+  await page.waitForURL(`${base}/spa.html**`);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => window.app.session.authenticated), false);
+  // The provider's SSO session is over: a new login shows the password form again.
+  await page.evaluate(() => { window.app.session.login(); });
+  await page.waitForSelector('input[name="password"]', { timeout: 20_000 });
+  await context.close();
+});
+
+test('fetch() adds the token; a 401 triggers one refresh and one retry, never more', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, query({}));
+  await loginThroughForm(page);
+  apiCalls.length = 0;
+  provider.resetCounts();
+  const status = await page.evaluate(async () => (await window.app.session.fetch('/api')).status);
+  assert.equal(status, 401);
+  assert.equal(apiCalls.length, 2, 'one call and one retry');
+  assert.ok(apiCalls.every((h) => /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(h)), 'the Bearer header on both');
+  assert.notEqual(apiCalls[0], apiCalls[1], 'the retry carries the refreshed token');
+  assert.equal(provider.counts().refresh, 1);
+  await context.close();
+});
+
+test('idle: activity in tab A keeps tab B logged in; no activity anywhere ends the provider session', { skip, timeout: 90_000 }, async () => {
+  const context = await browser.newContext();
+  const q = query({ storage: 'indexeddb', coordination: 'locks', idleTimeout: '10' });
+  const a = await open(context, q);
+  await loginThroughForm(a);
+  const b = await open(context, q);
+  assert.equal(await b.evaluate(() => window.app.session.authenticated), true);
+  for (let i = 0; i < 14; i++) {
+    await a.keyboard.press('Shift'); // user input in tab A only
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.equal(await b.evaluate(() => window.app.session.authenticated), true, 'tab B is still logged in after 14 s > idleTimeout');
+  provider.resetCounts();
+  // Nobody touches anything now: within the timeout (plus a little) the session ends, at the provider too.
+  const ended = context.waitForEvent('request', { predicate: (r) => r.url().startsWith(`${provider.issuer}/protocol/openid-connect/logout`), timeout: 30_000 });
+  await ended.catch(async (e) => {
+    const dump = async (p) => p.evaluate(() => ({ authenticated: window.app?.session.authenticated, events: window.app?.events })).catch((x) => String(x));
+    throw new Error(`${e.message}\nA: ${JSON.stringify(await dump(a))}\nB: ${JSON.stringify(await dump(b))}`);
+  });
+  // Whichever tab's timer fired first navigated to the provider's logout and came back.
+  for (const p of [a, b]) {
+    await p.waitForFunction(() => window.app && !window.app.session.authenticated, null, { timeout: 30_000 });
+  }
+  await a.evaluate(() => { window.app.session.login(); });
+  await a.waitForSelector('input[name="password"]', { timeout: 20_000 }); // the provider session is gone
   await context.close();
 });
