@@ -75,22 +75,14 @@ test('login through the provider: claims, roles, the ID token verified', { skip,
   assert.equal(s.idClaims.typ, 'ID');
   assert.equal(s.user, true, 'realm role user');
   assert.equal(s.viewer, true, 'demo-spa client role viewer');
-  assert.equal(s.coordination, 'none', 'memory storage: this tab only');
+  assert.equal(s.coordination, 'shared-worker', "memory storage with 'auto': the SharedWorker holds the tokens");
   assert.deepEqual(page.problems, []);
   await context.close();
 });
 
-test('five tabs on IndexedDB + Web Locks: one refresh per rotation, the same token everywhere, no logout', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
-  const q = query({ storage: 'indexeddb', coordination: 'locks' });
-  const first = await open(context, q);
-  await loginThroughForm(first);
-  const tabs = [first];
-  for (let i = 0; i < 4; i++) tabs.push(await open(context, q));
-  for (const t of tabs) assert.equal(await t.evaluate(() => window.app.session.authenticated), true, 'every tab restored the shared session');
-
-  // Refresh tokens are encrypted at rest: the stored record has no plain refresh token.
-  const stored = await first.evaluate(() => new Promise((resolve) => {
+// Refresh tokens are encrypted at rest: the stored record has no plain refresh token.
+async function sealedAtRest(page) {
+  const stored = await page.evaluate(() => new Promise((resolve) => {
     const r = indexedDB.open('tokenward');
     r.onsuccess = () => {
       const g = r.result.transaction('sessions').objectStore('sessions').getAll();
@@ -99,6 +91,19 @@ test('five tabs on IndexedDB + Web Locks: one refresh per rotation, the same tok
   }));
   assert.ok(stored.includes('"refresh_token":null'), 'the refresh token is not stored in the clear');
   assert.ok(stored.includes('"sealed"'));
+}
+
+async function fiveTabs(storage, coordination) {
+  const context = await browser.newContext();
+  const q = query({ storage, coordination });
+  const first = await open(context, q);
+  await loginThroughForm(first);
+  const tabs = [first];
+  for (let i = 0; i < 4; i++) tabs.push(await open(context, q));
+  for (const t of tabs) assert.equal(await t.evaluate(() => window.app.session.authenticated), true, 'every tab restored the shared session');
+
+  for (const t of tabs) assert.equal(await t.evaluate(() => window.app.session.coordination), coordination);
+  if (storage === 'indexeddb') await sealedAtRest(first);
 
   provider.setTtl({ accessToken: 6 }); // due after 3 s (half the life, below minValidity)
   await first.evaluate(() => window.app.session.getAccessToken({ force: true }));
@@ -119,6 +124,15 @@ test('five tabs on IndexedDB + Web Locks: one refresh per rotation, the same tok
   }
   provider.setTtl({ accessToken: 300 });
   await context.close();
+  return rotations;
+}
+
+test('five tabs through the SharedWorker: one refresh per rotation, the same token everywhere, no logout', { skip, timeout: 120_000 }, async () => {
+  assert.deepEqual(await fiveTabs('memory', 'shared-worker'), [1, 1, 1]);
+});
+
+test('five tabs on IndexedDB + Web Locks (no SharedWorker): one refresh per rotation, the same token everywhere, no logout', { skip, timeout: 120_000 }, async () => {
+  assert.deepEqual(await fiveTabs('indexeddb', 'locks'), [1, 1, 1]);
 });
 
 test("a misconfiguration says why: 'locks' with memory storage", { skip, timeout: 30_000 }, async () => {

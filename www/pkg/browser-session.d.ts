@@ -6,13 +6,13 @@ export { SessionError } from './session-node.js';
 export interface CreateSessionOptions extends Omit<SessionConfig, 'userAgent'> {
   /** 'memory' (default: this tab only), 'indexeddb' (shared by tabs; refresh token encrypted at rest), or an adapter. */
   storage?: 'memory' | 'indexeddb' | SessionStore;
-  /** 'auto' (default): Web Locks and BroadcastChannel when the store is shared, else none. */
+  /** 'auto' (default): the SharedWorker where there is one (storage 'memory' or 'indexeddb'), else Web Locks + BroadcastChannel when the store is shared, else none. */
   coordination?: 'auto' | 'locks' | 'shared-worker' | 'none';
 }
 
 export interface Session extends EventTarget {
   /** The coordination actually in use. */
-  readonly coordination: 'locks' | 'none';
+  readonly coordination: 'shared-worker' | 'locks' | 'none';
   restore(): Promise<boolean>;
   login(options?: LoginOptions & { extra?: Record<string, string> | [string, string][] }): Promise<string>;
   handleCallback(url?: string): Promise<{ returnTo: string | null }>;

@@ -4,6 +4,7 @@
 // when the idle policy ends the session) is the Rust core's.
 import { decode, SessionCore } from './browser.js';
 import { indexedDbStore } from './browser-idb-store.js';
+import { workerDriver } from './browser-worker-client.js';
 import { createDriver, memoryStore, SessionError } from './session-driver.js';
 
 export { SessionError };
@@ -74,16 +75,24 @@ function pickStore(storage, name) {
   throw new TypeError(`storage must be 'memory', 'indexeddb' or an object with load() and compareAndSet(); got ${String(storage)}`);
 }
 
-function pickCoordination(coordination, shared) {
+function pickCoordination(coordination, shared, storage) {
   const c = coordination ?? 'auto';
   if (!['auto', 'locks', 'none', 'shared-worker'].includes(c)) throw new TypeError(`coordination must be 'auto', 'locks', 'shared-worker' or 'none'; got ${String(c)}`);
-  if (c === 'shared-worker') throw new TypeError("coordination 'shared-worker' is not available in this version: use 'locks' with storage 'indexeddb'");
+  const worker = typeof SharedWorker === 'function';
+  const builtIn = storage === undefined || storage === 'memory' || storage === 'indexeddb';
   const locks = typeof navigator !== 'undefined' && !!navigator.locks;
+  if (c === 'shared-worker') {
+    if (!worker) throw new TypeError("coordination 'shared-worker' needs SharedWorker, which this browser lacks: use 'locks' with storage 'indexeddb'");
+    if (!builtIn) throw new TypeError("coordination 'shared-worker' works with storage 'memory' or 'indexeddb' (an adapter object cannot be sent to the worker): use 'locks'");
+    return 'shared-worker';
+  }
   if (c === 'locks' && !shared) {
-    throw new TypeError("coordination 'locks' needs a store every tab can read (storage 'indexeddb' or an adapter): with storage 'memory' each tab would hold its own refresh token and tabs would race");
+    throw new TypeError("coordination 'locks' needs a store every tab can read (storage 'indexeddb' or an adapter): with storage 'memory' only the SharedWorker shares a session between tabs");
   }
   if (c === 'locks' && !locks) throw new TypeError("coordination 'locks' needs the Web Locks API (navigator.locks)");
-  if (c === 'none' || !shared) return 'none';
+  if (c === 'none') return 'none';
+  if (c === 'auto' && worker && builtIn) return 'shared-worker';
+  if (!shared) return 'none';
   return locks ? 'locks' : 'none';
 }
 
@@ -95,27 +104,41 @@ function pickCoordination(coordination, shared) {
  */
 export function createSession(options = {}) {
   const { storage, coordination, ...config } = options;
+  if (storage !== undefined && storage !== 'memory' && storage !== 'indexeddb' && !(storage && typeof storage.load === 'function' && typeof storage.compareAndSet === 'function')) {
+    throw new TypeError(`storage must be 'memory', 'indexeddb' or an object with load() and compareAndSet(); got ${String(storage)}`);
+  }
   const name = `${config.issuer} ${config.clientId}`;
-  const { store, shared, memory } = pickStore(storage, name);
-  const mode = pickCoordination(coordination, shared);
-  const coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
-  const driver = createDriver(SessionCore, {
-    userAgent: true,
-    ...config,
-    store: coord ?? store,
-    navigate: async (url) => {
-      if (memory) await keepPending(store, name);
-      location.assign(url);
-    },
-    submitForm: (url, fields) => {
-      const form = document.createElement('form');
-      form.method = 'POST';
-      form.action = url;
-      for (const [k, v] of fields) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: k, value: v }));
-      document.body.append(form);
-      form.submit();
-    },
-  });
+  const mode = pickCoordination(coordination, storage !== undefined && storage !== 'memory', storage);
+  const submitForm = (url, fields) => {
+    const form = document.createElement('form');
+    form.method = 'POST';
+    form.action = url;
+    for (const [k, v] of fields) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: k, value: v }));
+    document.body.append(form);
+    form.submit();
+  };
+  const navigate = (url) => location.assign(url);
+  let coord = null;
+  let driver;
+  if (mode === 'shared-worker') {
+    // The worker checks the configuration again; checking here too makes a bad option throw
+    // synchronously from createSession, in this tab, as on the other paths.
+    createDriver(SessionCore, { userAgent: true, ...config, store: memoryStore() }).dispose();
+    driver = workerDriver(name, { userAgent: true, ...config }, storage ?? 'memory', { navigate, submitForm, seed: takePending(name) });
+  } else {
+    const { store, memory } = pickStore(storage, name);
+    coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
+    driver = createDriver(SessionCore, {
+      userAgent: true,
+      ...config,
+      store: coord ?? store,
+      navigate: async (url) => {
+        if (memory) await keepPending(store, name);
+        navigate(url);
+      },
+      submitForm,
+    });
+  }
 
   const session = new EventTarget();
   for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {

@@ -42,6 +42,21 @@ export function memoryStore(initial = null) {
   };
 }
 
+/**
+ * fetch with the Bearer token from `getAccessToken`; on a 401 the token is refreshed once
+ * (`force`) and the request retried once, never more.
+ */
+export async function authorizedFetch(getAccessToken, doFetch, input, init = {}) {
+  const call = async (token) => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return doFetch(input, { ...init, headers });
+  };
+  const res = await call(await getAccessToken());
+  if (res.status !== 401) return res;
+  return call(await getAccessToken({ force: true }));
+}
+
 function retryAfterSeconds(value, now) {
   if (value == null || value === '') return null;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
@@ -249,16 +264,7 @@ export function createDriver(SessionCore, options = {}) {
       });
     },
     /** fetch with the Bearer token; on a 401 refreshes once and retries once. */
-    async fetch(input, init = {}) {
-      const call = async (token) => {
-        const headers = new Headers(init.headers);
-        headers.set('authorization', `Bearer ${token}`);
-        return doFetch(input, { ...init, headers });
-      };
-      const res = await call(await driver.getAccessToken());
-      if (res.status !== 401) return res;
-      return call(await driver.getAccessToken({ force: true }));
-    },
+    fetch: (input, init) => authorizedFetch(driver.getAccessToken, doFetch, input, init),
     /** Log out here and (by default) at the provider; resolves when the requests are done. */
     async logout({ provider = true, revoke = false, uiLocales } = {}) {
       lastNavigation = null;

@@ -1,0 +1,59 @@
+// A tab's side of the SharedWorker coordination: the same interface as the session driver,
+// every call forwarded to the worker that hosts the core. The tab sees views and access
+// tokens, never the refresh token.
+import { authorizedFetch, SessionError } from './session-driver.js';
+
+export function workerDriver(name, config, storage, { navigate, submitForm, seed }) {
+  const worker = new SharedWorker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: `tokenward ${name}` });
+  const port = worker.port;
+  const events = new EventTarget();
+  const calls = new Map();
+  let nextId = 1;
+  let view = { authenticated: false, accessToken: null, idToken: null, expiresAt: null, offline: false };
+
+  port.onmessage = ({ data }) => {
+    if (data.view) view = data.view;
+    if (data.navigate) {
+      if (data.keep) sessionStorage.setItem(`tokenward pending ${name}`, JSON.stringify(data.keep));
+      navigate(data.navigate);
+    }
+    if (data.submitForm) submitForm(data.submitForm.url, data.submitForm.fields);
+    if (data.event) events.dispatchEvent(new CustomEvent(data.event.type, { detail: data.event.detail }));
+    const call = data.id && calls.get(data.id);
+    if (call) {
+      calls.delete(data.id);
+      if (data.error) call.reject(new SessionError(data.error.code, data.error.message));
+      else call.resolve(data.result);
+    }
+  };
+  port.start();
+  const send = (msg) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      calls.set(id, { resolve, reject });
+      port.postMessage({ id, ...msg });
+    });
+  const ready = send({ init: { name, config, storage, seed } });
+  const call = (op, ...args) => ready.then(() => send({ op, args }));
+  const getAccessToken = (opts) => call('getAccessToken', opts);
+
+  addEventListener('pagehide', () => port.postMessage({ bye: true }));
+  return {
+    addEventListener: events.addEventListener.bind(events),
+    removeEventListener: events.removeEventListener.bind(events),
+    start: () => call('start'),
+    login: (opts) => call('login', opts),
+    handleCallback: (url) => call('handleCallback', String(url)),
+    getAccessToken,
+    fetch: (input, init) => authorizedFetch(getAccessToken, globalThis.fetch.bind(globalThis), input, init),
+    logout: (opts) => call('logout', opts),
+    touch: () => void call('touch'),
+    recheck: () => void call('recheck'),
+    view: () => view,
+    endSessionUrl: () => undefined,
+    dispose: () => {
+      port.postMessage({ bye: true });
+      port.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// The SharedWorker of tokenward/browser: hosts the session core and holds the tokens, so the
+// refresh token never reaches page JavaScript and every tab of the origin shares one state and
+// one refresh chain by construction. Tabs talk to it over MessagePorts (browser-worker-client.js).
+import { indexedDbStore } from './browser-idb-store.js';
+import { createDriver, memoryStore } from './session-driver.js';
+
+// Loaded lazily: browser.js awaits the Wasm at its top level, and a worker module that waited
+// for it before setting `onconnect` would miss the first tab's connect event.
+const core = import('./browser.js');
+
+const sessions = new Map(); // name -> { driver, ports: Set<MessagePort>, last: MessagePort }
+
+function publicView(view) {
+  return view; // the core's view never carries the refresh token
+}
+
+function session(SessionCore, name, config, storage, seed) {
+  let s = sessions.get(name);
+  if (s) return s;
+  const ports = new Set();
+  s = { ports, last: null };
+  const store = storage === 'indexeddb' ? indexedDbStore(name) : memoryStore(seed ?? null);
+  // Navigation is the tab's: the one that asked, or (for the idle policy's logout) the one
+  // whose user was active last.
+  const toTab = (msg) => (s.last ?? [...ports][0])?.postMessage(msg);
+  s.driver = createDriver(SessionCore, {
+    ...config,
+    userAgent: true,
+    store,
+    navigate: async (url) => {
+      // The login's verifier and state wait in the tab's sessionStorage across the redirect
+      // (this worker may end while no tab of the origin is open); never tokens.
+      const st = storage === 'indexeddb' ? null : await store.load();
+      const keep = st?.pending?.length ? { ...st, tokens: null, lease: null, id_token_hint: null } : null;
+      toTab({ navigate: url, keep });
+    },
+    submitForm: (url, fields) => toTab({ submitForm: { url, fields } }),
+  });
+  const broadcast = (msg) => ports.forEach((p) => p.postMessage(msg));
+  for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
+    s.driver.addEventListener(type, (e) => broadcast({ event: { type, detail: e.detail }, view: publicView(s.driver.view()) }));
+  }
+  sessions.set(name, s);
+  return s;
+}
+
+const OPS = {
+  start: (d) => d.start(),
+  login: (d, [opts]) => d.login(opts),
+  handleCallback: (d, [url]) => d.handleCallback(url),
+  getAccessToken: (d, [opts]) => d.getAccessToken(opts),
+  logout: (d, [opts]) => d.logout(opts),
+  touch: (d) => d.touch(),
+  recheck: (d) => d.recheck(),
+  endSessionUrl: (d) => d.endSessionUrl(),
+};
+
+onconnect = (e) => {
+  const port = e.ports[0];
+  let s = null;
+  port.onmessage = async ({ data }) => {
+    if (data.init) {
+      const { name, config, storage, seed } = data.init;
+      try {
+        s = session((await core).SessionCore, name, config, storage, seed);
+      } catch (err) {
+        return port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message } });
+      }
+      s.ports.add(port);
+      port.postMessage({ id: data.id, result: null, view: publicView(s.driver.view()) });
+      return;
+    }
+    if (data.bye) {
+      s?.ports.delete(port);
+      if (s?.last === port) s.last = null;
+      return;
+    }
+    const op = OPS[data.op];
+    if (!s || !op) return port.postMessage({ id: data.id, error: { code: 'configuration', message: `unknown operation ${data.op}` } });
+    s.last = port;
+    try {
+      const result = await op(s.driver, data.args ?? []);
+      port.postMessage({ id: data.id, result: result ?? null, view: publicView(s.driver.view()) });
+    } catch (err) {
+      port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message }, view: publicView(s.driver.view()) });
+    }
+  };
+};
