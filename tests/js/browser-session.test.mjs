@@ -217,3 +217,50 @@ test('idle: activity in tab A keeps tab B logged in; no activity anywhere ends t
   await a.waitForSelector('input[name="password"]', { timeout: 20_000 }); // the provider session is gone
   await context.close();
 });
+
+async function adminDeleteSession(sid) {
+  const tokenRes = await fetch(`${provider.issuer}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-admin', client_secret: 'demo-admin-secret' }),
+  });
+  const { access_token } = await tokenRes.json();
+  const res = await fetch(`${provider.origin}/admin/realms/demo/sessions/${sid}`, { method: 'DELETE', headers: { authorization: `Bearer ${access_token}` } });
+  assert.equal(res.status, 204);
+}
+
+test('after a failed refresh (session revoked behind the app), logout() still sends id_token_hint', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, query({}));
+  await loginThroughForm(page);
+  const sid = await page.evaluate(() => window.app.session.claims.sid);
+  await adminDeleteSession(sid);
+  const failed = await page.evaluate(() => window.app.session.getAccessToken({ force: true }).then(() => 'ok', (e) => e.code));
+  assert.notEqual(failed, 'ok');
+  assert.equal(await page.evaluate(() => window.app.session.authenticated), false);
+  assert.ok((await page.evaluate(() => window.app.events)).some((e) => e.type === 'loggedOut'), 'loggedOut fired');
+  const logoutRequest = page.waitForRequest((r) => r.url().startsWith(`${provider.issuer}/protocol/openid-connect/logout`));
+  await page.evaluate(() => { window.app.session.logout(); });
+  const url = new URL((await logoutRequest).url());
+  assert.ok(url.searchParams.get('id_token_hint'), 'the hint survived the failed refresh');
+  assert.equal(url.searchParams.get('client_id'), 'demo-spa');
+  await context.close();
+});
+
+test('bad callbacks in the browser: a wrong state and a cancelled login are typed errors, and nothing is stored', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, query({}));
+  await page.goto(`${base}/spa.html?code=abc&state=forged`);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  assert.equal((await page.evaluate(() => window.app.error)).code, 'state_mismatch');
+  assert.equal(await page.evaluate(() => window.app.session.authenticated), false);
+
+  await page.evaluate(() => { window.app.session.login(); });
+  await page.waitForSelector('input[name="username"]', { timeout: 20_000 });
+  const cancel = page.locator('button[name="cancel"], button:has-text("Cancel"), input[value="Cancel"]').first();
+  await Promise.all([page.waitForURL(`${base}/spa.html**`), cancel.click()]);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  assert.equal((await page.evaluate(() => window.app.error)).code, 'access_denied');
+  assert.equal(await page.evaluate(() => window.app.session.authenticated), false);
+  await context.close();
+});
