@@ -264,3 +264,21 @@ test('bad callbacks in the browser: a wrong state and a cancelled login are type
   assert.equal(await page.evaluate(() => window.app.session.authenticated), false);
   await context.close();
 });
+
+test('a tab closed in the middle of a refresh: the others go on (SharedWorker)', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const q = query({ coordination: 'shared-worker' });
+  const a = await open(context, q);
+  await loginThroughForm(a);
+  const b = await open(context, q);
+  const before = await b.evaluate(() => window.app.session.getAccessToken());
+  provider.resetCounts();
+  await a.evaluate(() => { window.app.session.getAccessToken({ force: true }); });
+  await a.close(); // while the refresh is under way
+  // The worker finished A's refresh for everyone: B sees the new token, with no second refresh.
+  await b.waitForFunction(async (old) => (await window.app.session.getAccessToken()) !== old, before, { timeout: 15_000 });
+  assert.equal(provider.counts().refresh, 1, "exactly the refresh A started");
+  assert.ok(await b.evaluate(() => window.app.session.authenticated));
+  assert.ok(!(await b.evaluate(() => window.app.events)).some((e) => e.type === 'loggedOut'), 'no logout');
+  await context.close();
+});
