@@ -11,6 +11,8 @@ export interface CreateSessionOptions extends Omit<SessionConfig, 'userAgent'> {
 }
 
 export interface Session extends EventTarget {
+  /** Resolves once the Wasm is loaded; every method waits for it anyway. */
+  readonly ready: Promise<void>;
   /** The coordination actually in use. */
   readonly coordination: 'shared-worker' | 'locks' | 'none';
   restore(): Promise<boolean>;

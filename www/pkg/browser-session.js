@@ -2,7 +2,7 @@
 // A thin shim over the session driver: storage, cross-tab notification and locks, activity
 // and wake-up listeners, navigation. Every decision (when to refresh, what an error means,
 // when the idle policy ends the session) is the Rust core's.
-import { decode, SessionCore } from './browser.js';
+import { decode, ready, SessionCore } from './browser-lazy.js';
 import { indexedDbStore } from './browser-idb-store.js';
 import { workerDriver } from './browser-worker-client.js';
 import { createDriver, memoryStore, SessionError } from './session-driver.js';
@@ -119,47 +119,53 @@ export function createSession(options = {}) {
   };
   const navigate = (url) => location.assign(url);
   let coord = null;
-  let driver;
-  if (mode === 'shared-worker') {
-    // The worker checks the configuration again; checking here too makes a bad option throw
-    // synchronously from createSession, in this tab, as on the other paths.
-    createDriver(SessionCore, { userAgent: true, ...config, store: memoryStore() }).dispose();
-    driver = workerDriver(name, { userAgent: true, ...config }, storage ?? 'memory', { navigate, submitForm, seed: takePending(name) });
-  } else {
-    const { store, memory } = pickStore(storage, name);
-    coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
-    driver = createDriver(SessionCore, {
-      userAgent: true,
-      ...config,
-      store: coord ?? store,
-      navigate: async (url) => {
-        if (memory) await keepPending(store, name);
-        navigate(url);
-      },
-      submitForm,
-    });
-  }
-
+  let driver = null;
   const session = new EventTarget();
-  for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
-    driver.addEventListener(type, (e) => session.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
-  }
+  // The Wasm loads in the background (no top-level await, so bundlers' defaults accept this
+  // module); every method waits for it. A bad option in the core's configuration rejects them.
+  const built = ready.then(() => {
+    if (mode === 'shared-worker') {
+      // The worker checks the configuration again; checking here too reports a bad option in
+      // this tab, as on the other paths.
+      createDriver(SessionCore, { userAgent: true, ...config, store: memoryStore() }).dispose();
+      driver = workerDriver(name, { userAgent: true, ...config }, storage ?? 'memory', { navigate, submitForm, seed: takePending(name) });
+    } else {
+      const { store, memory } = pickStore(storage, name);
+      coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
+      driver = createDriver(SessionCore, {
+        userAgent: true,
+        ...config,
+        store: coord ?? store,
+        navigate: async (url) => {
+          if (memory) await keepPending(store, name);
+          navigate(url);
+        },
+        submitForm,
+      });
+    }
+    for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
+      driver.addEventListener(type, (e) => session.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
+    }
+    return driver;
+  });
+  built.catch(() => {}); // reported by the methods, not as an unhandled rejection
+  const later = (fn) => async (...args) => fn(await built, ...args);
 
   let lastActivity = 0;
   const onActivity = () => {
     const now = Date.now();
     if (now - lastActivity < ACTIVITY_THROTTLE_MS) return;
     lastActivity = now;
-    driver.touch();
+    driver?.touch();
   };
   // Timers lie in background tabs and across sleep: re-check whenever the page wakes.
   const onWake = () => {
-    if (document.visibilityState !== 'hidden') driver.recheck();
+    if (document.visibilityState !== 'hidden') driver?.recheck();
   };
   if (config.idleTimeout) for (const t of ACTIVITY) addEventListener(t, onActivity, { passive: true, capture: true });
   for (const t of WAKE) addEventListener(t, onWake);
 
-  const view = () => driver.view();
+  const view = () => (driver ? driver.view() : { authenticated: false, accessToken: null, idToken: null, expiresAt: null, offline: false });
   const token = () => decodeOrNull(view().accessToken);
   const decodeOrNull = (jwt) => {
     try {
@@ -172,14 +178,16 @@ export function createSession(options = {}) {
   // defineProperties, not Object.assign: assign would read each getter once and copy its value.
   return Object.defineProperties(session, Object.getOwnPropertyDescriptors({
     coordination: mode,
-    restore: () => driver.start().then(() => view().authenticated),
-    login: (opts) => driver.login(opts),
-    handleCallback: (url = location.href) => driver.handleCallback(url),
-    getAccessToken: (opts) => driver.getAccessToken(opts),
-    fetch: (input, init) => driver.fetch(input, init),
-    logout: (opts) => driver.logout(opts),
-    touch: () => driver.touch(),
-    endSessionUrl: () => driver.endSessionUrl(),
+    /** Resolves once the Wasm is loaded (every method waits for it anyway). */
+    ready: built.then(() => undefined),
+    restore: later((d) => d.start().then(() => view().authenticated)),
+    login: later((d, opts) => d.login(opts)),
+    handleCallback: later((d, url = location.href) => d.handleCallback(url)),
+    getAccessToken: later((d, opts) => d.getAccessToken(opts)),
+    fetch: later((d, input, init) => d.fetch(input, init)),
+    logout: later((d, opts) => d.logout(opts)),
+    touch: () => void built.then((d) => d.touch(), () => {}),
+    endSessionUrl: () => driver?.endSessionUrl(),
     get authenticated() {
       return view().authenticated;
     },
@@ -200,8 +208,10 @@ export function createSession(options = {}) {
     dispose() {
       for (const t of ACTIVITY) removeEventListener(t, onActivity, { capture: true });
       for (const t of WAKE) removeEventListener(t, onWake);
-      coord?.close();
-      driver.dispose();
+      built.then(() => {
+        coord?.close();
+        driver.dispose();
+      }, () => {});
     },
   }));
 }

@@ -4,7 +4,9 @@
 import { authorizedFetch, SessionError } from './session-driver.js';
 
 export function workerDriver(name, config, storage, { navigate, submitForm, seed }) {
-  const worker = new SharedWorker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: `tokenward ${name}` });
+  // Static options, so bundlers (Vite, webpack) recognise the worker and bundle it; one worker
+  // serves every (issuer, client) of the origin, keyed by name inside.
+  const worker = new SharedWorker(new URL('./browser-worker.js', import.meta.url), { type: 'module' });
   const port = worker.port;
   const events = new EventTarget();
   const calls = new Map();

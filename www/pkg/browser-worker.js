@@ -1,13 +1,12 @@
 // The SharedWorker of tokenward/browser: hosts the session core and holds the tokens, so the
 // refresh token never reaches page JavaScript and every tab of the origin shares one state and
 // one refresh chain by construction. Tabs talk to it over MessagePorts (browser-worker-client.js).
+import { ready, SessionCore } from './browser-lazy.js';
 import { indexedDbStore } from './browser-idb-store.js';
 import { createDriver, memoryStore } from './session-driver.js';
 
-// Loaded lazily: browser.js awaits the Wasm at its top level, and a worker module that waited
-// for it before setting `onconnect` would miss the first tab's connect event.
-const core = import('./browser.js');
-
+// `onconnect` must be set before anything is awaited, or the first tab's connect event is
+// missed: the Wasm loads meanwhile (`ready`), without top-level await.
 const sessions = new Map(); // name -> { driver, ports: Set<MessagePort>, last: MessagePort }
 
 function publicView(view) {
@@ -62,7 +61,8 @@ onconnect = (e) => {
     if (data.init) {
       const { name, config, storage, seed } = data.init;
       try {
-        s = session((await core).SessionCore, name, config, storage, seed);
+        await ready;
+        s = session(SessionCore, name, config, storage, seed);
       } catch (err) {
         return port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message } });
       }

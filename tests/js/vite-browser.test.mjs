@@ -1,0 +1,63 @@
+// tokenward/browser in an app built by Vite with its default configuration (no config file),
+// loaded in Chromium: the build must succeed (no top-level await, the Wasm and the SharedWorker
+// found as assets) and the session must work from the bundle.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createStaticServer, listen } from '../../scripts/lib/static-server.mjs';
+import { startProvider } from '../provider/index.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const skip = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
+const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
+
+let dir;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tokenward-vite-'));
+  await mkdir(join(dir, 'node_modules'));
+  await symlink(pkg, join(dir, 'node_modules', 'tokenward'), 'dir');
+  await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>vite app</title><script type="module" src="/main.js"></script>\n');
+  await writeFile(
+    join(dir, 'main.js'),
+    `import { createSession } from 'tokenward/browser';
+const issuer = new URLSearchParams(location.search).get('issuer');
+const session = createSession({ issuer, clientId: 'demo-spa', redirectUri: location.origin + '/' });
+window.app = { session };
+window.result = session.restore().then(
+  (authenticated) => ({ authenticated, coordination: session.coordination }),
+  (e) => ({ error: e.message }),
+);
+`,
+  );
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+test('an app built by Vite with its defaults runs tokenward/browser', { skip, timeout: 120_000 }, async (t) => {
+  const { build } = await import('vite');
+  await build({ root: dir, configFile: false, logLevel: 'error' });
+  const dist = join(dir, 'dist');
+  const server = createStaticServer({ mounts: [{ prefix: '/', dir: dist }] });
+  const base = await listen(server, 0);
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const provider = await startProvider({ redirectUris: [`${base}/`] });
+  t.after(() => provider.stop());
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${base}/?issuer=${encodeURIComponent(provider.issuer)}`);
+  const result = await page.waitForFunction(() => window.result, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+  assert.deepEqual(result, { authenticated: false, coordination: 'shared-worker' }, `${JSON.stringify(result)} ${problems.join('; ')}`);
+  // The bundled worker and Wasm work: a login reaches the provider's form.
+  await page.evaluate(() => { window.app.session.login(); });
+  await page.waitForSelector('input[name="username"]', { timeout: 20_000 });
+  assert.ok(page.url().startsWith(`${provider.issuer}/`));
+  assert.deepEqual(problems, []);
+});
