@@ -101,7 +101,12 @@ test('demo: session page logs alice in and out through the provider', {
     consoleText.push(msg.text());
     if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
   });
-  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  // The SharedWorker's script request is reported against the page and aborted when the page
+  // navigates (to the provider and back) while the worker lives on: not a failure of the page.
+  page.on('requestfailed', (req) => {
+    if (req.url().endsWith('/pkg/browser-worker.js') && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
+  });
   page.on('response', (res) => res.status() >= 400 && problems.push(`HTTP ${res.status()}: ${res.url()}`));
   const step = async (what, promise) => {
     try {

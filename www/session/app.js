@@ -1,62 +1,46 @@
-// Session page: the package's session driver in the browser against the demo provider. The
-// driver does the protocol (discovery, PKCE, code exchange, refresh, logout); this page only wires
-// its I/O (a sessionStorage store, navigation) and shows its view and events. Tokens are never
-// logged: the claims are shown decoded, and events carry no token.
-import { decode } from '/pkg/browser.js';
-import { createSessionDriver } from '/pkg/session-browser.js';
+// The demo SPA on tokenward/browser against the demo provider. The library does the protocol
+// (discovery, PKCE, code exchange, refresh shared by every tab, logout); this page shows its
+// getters and events. Open it in two tabs: they share one session and one refresh. Tokens are
+// never logged; claims are shown decoded.
+import { createSession } from '/pkg/browser-session.js';
 
 const $ = (id) => document.getElementById(id);
-const STORE_KEY = 'tokenward-demo:session';
 
 function log(type, detail) {
   const extra = detail && Object.keys(detail).length ? ` ${JSON.stringify(detail)}` : '';
   $('log').textContent += `${new Date().toLocaleTimeString()} ${type}${extra}\n`;
 }
 
-// The store contract: compare-and-set on state.version, 0 meaning empty. sessionStorage is one
-// tab's and synchronous, so reading and writing without an await in between is atomic.
-function sessionStorageStore(key) {
-  const read = () => JSON.parse(sessionStorage.getItem(key) ?? 'null');
-  return {
-    async load() {
-      return read();
-    },
-    async compareAndSet(expected, state) {
-      const current = read();
-      if ((current?.version ?? 0) !== expected) return { ok: false, current };
-      if (state == null) sessionStorage.removeItem(key);
-      else sessionStorage.setItem(key, JSON.stringify(state));
-      return { ok: true };
-    },
-  };
-}
-
-function render(driver) {
-  const view = driver.view();
-  $('status').textContent = view.authenticated ? 'authenticated' : `logged out${view.ended ? ` (${view.ended})` : ''}`;
-  let claims = null;
-  if (view.accessToken) {
-    try {
-      claims = decode(view.accessToken).claims;
-    } catch (err) {
-      log('decode failed', { code: err.code, message: err.message });
-    }
-  }
+let lastCause = null;
+function render(session) {
+  const authenticated = session.authenticated;
+  $('status').textContent = authenticated ? 'authenticated' : `logged out${lastCause ? ` (${lastCause})` : ''}`;
+  const claims = session.claims;
   $('user').textContent = claims?.preferred_username ?? '-';
+  $('roles').textContent = claims ? (claims.realm_access?.roles ?? []).join(', ') : '-';
   $('claims').textContent = claims ? JSON.stringify(claims, null, 2) : '';
-  $('login').disabled = view.authenticated;
-  $('refresh').disabled = !view.authenticated;
-  $('logout').disabled = !view.authenticated;
+  $('coordination').textContent = session.coordination;
+  $('login').disabled = authenticated;
+  $('refresh').disabled = !authenticated;
+  $('token').disabled = !authenticated;
+  $('logout').disabled = !authenticated;
+  countdown(session);
 }
 
-// Button actions: a SessionError is shown with its code; the view is redrawn either way.
-const action = (driver, name, fn) => async () => {
+// Seconds until the access token expires, by this tab's clock (the library itself judges by its
+// estimate of the server's clock).
+function countdown(session) {
+  const at = session.expiresAt;
+  $('expires').textContent = at ? `${Math.max(0, Math.round(at - Date.now() / 1000))} s` : '-';
+}
+
+const action = (session, name, fn) => async () => {
   try {
     await fn();
   } catch (err) {
     log(`${name} failed`, { code: err.code, message: err.message });
   }
-  render(driver);
+  render(session);
 };
 
 async function main() {
@@ -64,40 +48,36 @@ async function main() {
   const { issuer } = await (await fetch('/session/config.json')).json();
   // One canonical page URL, as registered with the provider (whichever of 127.0.0.1/localhost).
   const here = `${location.origin}/session/`;
-  const driver = createSessionDriver({
-    issuer,
-    clientId: 'demo-spa',
-    redirectUri: here,
-    postLogoutRedirectUri: here,
-    userAgent: true,
-    scope: 'openid profile',
-    store: sessionStorageStore(STORE_KEY),
-    navigate: (url) => location.assign(url),
-  });
-  for (const type of ['tokens', 'refreshed', 'loggedOut', 'error']) {
-    driver.addEventListener(type, (e) => {
+  const session = createSession({ issuer, clientId: 'demo-spa', redirectUri: here, postLogoutRedirectUri: here, scope: 'openid profile' });
+  for (const type of ['tokens', 'refreshed', 'loggedOut', 'error', 'idleWarning']) {
+    session.addEventListener(type, (e) => {
+      if (type === 'loggedOut') lastCause = e.detail.cause;
       log(type, e.detail);
-      render(driver);
+      render(session);
     });
   }
 
-  await driver.start();
+  await session.restore();
   const params = new URLSearchParams(location.search);
   // Back from the provider's login (with a code, or an error such as access_denied).
   if (params.has('state') && (params.has('code') || params.has('error'))) {
     try {
-      await driver.handleCallback(location.href);
+      await session.handleCallback(location.href);
     } catch (err) {
       log('callback failed', { code: err.code, message: err.message });
     }
+  } else if (params.has('state') && !session.authenticated) {
+    lastCause = 'logged_out'; // back from the provider's logout
   }
   // Drop code/state (and the state a logout returns with) so a reload does not replay them.
   if (location.search) history.replaceState(null, '', location.pathname);
 
-  $('login').addEventListener('click', action(driver, 'login', () => driver.login()));
-  $('refresh').addEventListener('click', action(driver, 'refresh', () => driver.getAccessToken({ force: true })));
-  $('logout').addEventListener('click', action(driver, 'logout', () => driver.logout()));
-  render(driver);
+  $('login').addEventListener('click', action(session, 'login', () => session.login()));
+  $('refresh').addEventListener('click', action(session, 'refresh', () => session.getAccessToken({ force: true })));
+  $('token').addEventListener('click', action(session, 'getAccessToken', () => session.getAccessToken()));
+  $('logout').addEventListener('click', action(session, 'logout', () => session.logout()));
+  setInterval(() => countdown(session), 1000);
+  render(session);
 }
 
 main().catch((err) => {
