@@ -415,6 +415,40 @@ fn offline_tokens_have_no_client_side_expiry() {
 }
 
 #[test]
+fn a_local_logout_sets_an_offline_session_aside_and_a_restart_restores_it() {
+    let mut cfg = server_config();
+    cfg.scope = "openid offline_access".into();
+    let (mut sim, a) = logged_in(cfg, ProviderConfig::default());
+    let rt = sim.stored_refresh_token().unwrap();
+    let notices = act(&mut sim, a, Event::Logout { provider: false, revoke: false, ui_locales: None });
+    assert_eq!(logged_out(&notices), Some(Cause::LoggedOut));
+    let stored = sim.store.as_ref().unwrap();
+    assert!(stored.tokens.is_none());
+    assert_eq!(stored.parked.as_ref().and_then(|t| t.refresh_token.clone()), Some(rt.clone()), "the offline token is kept");
+    assert_eq!(sim.provider.refresh_requests, 0);
+    sim.restart(a);
+    sim.settle();
+    assert!(sim.session(a).view(sim.now).authenticated, "restored from the set-aside offline token");
+    let notices = force_refresh(&mut sim, a);
+    assert!(notices.contains(&Notice::Refreshed), "{notices:?}");
+    // A provider logout ends it for good, set-aside copy included.
+    act(&mut sim, a, Event::Logout { provider: true, revoke: false, ui_locales: None });
+    let stored = sim.store.as_ref().unwrap();
+    assert!(stored.tokens.is_none() && stored.parked.is_none());
+    assert_clean(&sim);
+}
+
+#[test]
+fn an_online_session_is_not_kept_by_a_local_logout() {
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    act(&mut sim, a, Event::Logout { provider: false, revoke: false, ui_locales: None });
+    assert!(sim.store.as_ref().unwrap().parked.is_none());
+    sim.restart(a);
+    sim.settle();
+    assert!(!sim.session(a).view(sim.now).authenticated);
+}
+
+#[test]
 fn an_online_refresh_token_past_its_expiry_ends_without_asking() {
     let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
     let v = sim.session(a).view(sim.now);

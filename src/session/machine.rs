@@ -79,7 +79,8 @@ enum Req {
     ClientCredentials,
     AdminToken { sid: String },
     AdminLogout,
-    Backchannel,
+    /// `then`: what follows once it answered (an RP-initiated logout after an offline end).
+    Backchannel { then: Option<Box<Then>> },
     Revoke { then: Box<Then> },
 }
 
@@ -135,6 +136,9 @@ pub struct Session {
     forced_inflight: bool,
     /// `ui_locales` of the last `logout()`, for the RP-initiated logout.
     ui_locales: Option<String>,
+    /// The provider logout under way ends an offline session: its refresh token goes to the
+    /// back-channel first, since an RP-initiated logout leaves offline sessions alive.
+    offline_ending: bool,
 }
 
 fn oidc_cause(e: &OidcError) -> Cause {
@@ -186,6 +190,7 @@ impl Session {
             force: false,
             forced_inflight: false,
             ui_locales: None,
+            offline_ending: false,
         })
     }
 
@@ -390,6 +395,9 @@ impl Session {
                 self.end(if t.offline { Cause::OfflineExpired } else { Cause::MaxExpired }, false, false);
             }
         }
+        if self.state.tokens.is_none() && self.state.parked.is_some() {
+            self.mutate(Mutation::Unpark, Then::Nothing);
+        }
         if self.state.metadata.is_none() && !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
             self.fetch_discovery();
         }
@@ -465,7 +473,7 @@ impl Session {
             }
             // Only an explicit logout: an idle end that another tab already stored has had
             // its provider logout from that tab.
-            (Mutation::End { cause: Cause::LoggedOut }, Then::Ended { provider: true, rt, hint, sid, .. }) => {
+            (Mutation::End { cause: Cause::LoggedOut, .. }, Then::Ended { provider: true, rt, hint, sid, .. }) => {
                 // Already ended here (a failed refresh, another tab): the provider session
                 // may still be alive, and the ID token hint was kept for exactly this.
                 self.run(Then::ProviderEnd { rt, hint, sid });
@@ -994,7 +1002,13 @@ impl Session {
                 Some(Err(e)) => self.error(Cause::InvalidClient, format!("the admin service account got no token: {}", e.message)),
                 None => self.error(Cause::Network, "the admin service account's token request got no answer".into()),
             },
-            Req::AdminLogout | Req::Backchannel => match answer {
+            Req::Backchannel { then: Some(then) } => {
+                if !matches!(answer, Some((200..=299 | 404, ..))) {
+                    self.error(answer.map_or(Cause::Network, |(s, ..)| catalogue::classify_status(s).1), "the offline session could not be ended at the provider".into());
+                }
+                self.mutate(Mutation::Forget, *then);
+            }
+            Req::AdminLogout | Req::Backchannel { then: None } => match answer {
                 // 404: the session is already gone, which is what we wanted.
                 Some((200..=299 | 404, ..)) => self.mutate(Mutation::Forget, Then::Nothing),
                 Some((status, body, ..)) => {
@@ -1065,16 +1079,23 @@ impl Session {
 
     /// End the session here, then (if asked) at the provider.
     fn end(&mut self, cause: Cause, provider: bool, revoke: bool) {
-        let rt = self.state.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+        // A set-aside offline session counts too: a provider logout must end it.
+        let current = self.state.tokens.as_ref().or(self.state.parked.as_ref());
+        let rt = current.and_then(|t| t.refresh_token.clone());
+        let offline = current.is_some_and(|t| t.offline);
         let hint = self.state.id_token_hint.clone();
         let sid = self.state.sid.clone();
         self.activity_deadline = None;
         self.want_fresh = false;
         self.force = false;
+        self.offline_ending = provider && offline;
         if self.state.tokens.is_none() && !provider {
             return;
         }
-        self.mutate(Mutation::End { cause }, Then::Ended { cause, provider, revoke, rt, hint, sid });
+        // Only the app's own local logout keeps an offline session: expiry, idle and
+        // back-channel ends are ends.
+        let keep_offline = !provider && cause == Cause::LoggedOut;
+        self.mutate(Mutation::End { cause, keep_offline }, Then::Ended { cause, provider, revoke, rt, hint, sid });
     }
 
     fn end_at_provider(&mut self, rt: Option<String>, hint: Option<String>, sid: Option<String>) {
@@ -1092,6 +1113,14 @@ impl Session {
             } else {
                 Command::Navigate { url: es.url() }
             };
+            // An offline session survives an RP-initiated logout (Keycloak): end it by the
+            // back-channel first, then navigate.
+            if std::mem::take(&mut self.offline_ending) {
+                if let Some(rt) = rt.as_deref() {
+                    let req = logout::backchannel_request(&ep, &self.auth, rt);
+                    return self.send(req, Req::Backchannel { then: Some(Box::new(Then::Command(go))) });
+                }
+            }
             // The hint (a whole ID token, with the user's claims) has done its job once the
             // provider logout is under way: it is not kept in the store past it.
             return self.mutate(Mutation::Forget, Then::Command(go));
@@ -1109,8 +1138,9 @@ impl Session {
                 let (Some(ep), Some(rt)) = (m.end_session_endpoint.clone(), rt) else {
                     return self.error(Cause::Configuration, "no end_session_endpoint or refresh token for the back-channel logout".into());
                 };
+                self.offline_ending = false;
                 let req = logout::backchannel_request(&ep, &self.auth, &rt);
-                self.send(req, Req::Backchannel);
+                self.send(req, Req::Backchannel { then: None });
             }
         }
     }

@@ -23,7 +23,9 @@ pub(crate) enum Mutation {
     /// a newer refresh token (another caller won the race).
     Refused { rt: String, cause: Cause },
     /// End the session (logout, idle, back-channel); the ID token hint is kept.
-    End { cause: Cause },
+    End { cause: Cause, keep_offline: bool },
+    /// Bring back an offline session a local logout set aside.
+    Unpark,
     /// Release a lease this instance holds (after a transient failure).
     Release { owner: String },
     Idle { deadline: u64 },
@@ -120,14 +122,26 @@ impl Mutation {
                 }
                 s.lease = None;
             }
-            Self::End { cause } => {
-                if s.tokens.is_none() && s.ended.is_some() {
+            Self::End { cause, keep_offline } => {
+                if s.tokens.is_none() && s.ended.is_some() && (s.parked.is_none() || *keep_offline) {
                     return false;
                 }
-                s.tokens = None;
+                let tokens = s.tokens.take();
+                s.parked = match tokens {
+                    Some(t) if *keep_offline && t.offline => Some(t),
+                    _ if *keep_offline => s.parked.take(),
+                    _ => None, // a provider logout ends a set-aside offline session too
+                };
                 s.lease = None;
                 s.idle_deadline = None;
                 s.ended = Some(*cause);
+            }
+            Self::Unpark => {
+                if s.tokens.is_some() || s.parked.is_none() {
+                    return false;
+                }
+                s.tokens = s.parked.take();
+                s.ended = None;
             }
             Self::Release { owner } => {
                 if !matches!(&s.lease, Some(l) if l.owner == *owner) {

@@ -51,6 +51,11 @@ pub struct State {
     /// Why the last session ended (so other tabs can say so).
     #[serde(default)]
     pub ended: Option<Cause>,
+    /// An offline session that a local logout set aside: offline tokens outlive a local
+    /// logout (that is what they are for); the next start restores it, and only a provider
+    /// logout or revocation ends it.
+    #[serde(default)]
+    pub parked: Option<Tokens>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

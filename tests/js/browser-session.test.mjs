@@ -282,3 +282,22 @@ test('a tab closed in the middle of a refresh: the others go on (SharedWorker)',
   assert.ok(!(await b.evaluate(() => window.app.events)).some((e) => e.type === 'loggedOut'), 'no logout');
   await context.close();
 });
+
+test('offline_access: a local logout keeps the offline token, a new page restores from it; once the provider ends it, the next refresh logs out with offline_revoked', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const q = query({ scope: 'openid offline_access' });
+  const a = await open(context, q);
+  await loginThroughForm(a);
+  assert.equal(await a.evaluate(() => window.app.session.offline), true);
+  const sid = await a.evaluate(() => window.app.session.claims.sid);
+  await a.evaluate(() => window.app.session.logout({ provider: false }));
+  assert.equal(await a.evaluate(() => window.app.session.authenticated), false);
+  const b = await open(context, q);
+  assert.equal(await b.evaluate(() => window.app.session.authenticated), true, 'the new page restored the offline session');
+  assert.ok(await b.evaluate(() => window.app.session.getAccessToken({ force: true })));
+  await adminDeleteSession(sid); // the provider ends it (an admin, another device)
+  const code = await b.evaluate(() => window.app.session.getAccessToken({ force: true }).then(() => 'ok', (e) => e.code));
+  assert.equal(code, 'offline_revoked');
+  assert.ok((await b.evaluate(() => window.app.events)).some((e) => e.type === 'loggedOut' && e.cause === 'offline_revoked'));
+  await context.close();
+});

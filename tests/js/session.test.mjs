@@ -164,34 +164,52 @@ describe('transient failures and service accounts', () => {
 });
 
 describe('offline tokens', () => {
-  test('an offline token survives a local logout and dies after the back-channel logout (offline_revoked)', async () => {
+  test('an offline token survives a local logout, a new process restores it, and the back-channel logout ends it', async () => {
     const store = memoryStore();
     const config = { clientId: 'demo-bff', clientSecret: 'demo-bff-secret', scope: 'openid offline_access' };
     const d = await login(driver({ store, config }));
     assert.equal(d.view().offline, true);
     assert.equal(d.view().refreshExpiresAt, null, 'no client-side expiry');
-    const saved = await store.load();
     await d.logout({ provider: false });
-    assert.equal(provider.counts().backchannelLogout, 0);
+    assert.equal(d.view().authenticated, false);
+    assert.equal(provider.counts().backchannelLogout, 0, 'a local logout sends nothing');
+    const parked = await store.load();
+    assert.equal(parked.tokens, null);
+    assert.ok(parked.parked?.refresh_token, 'the offline token is kept, set aside');
 
-    // A later process restores the kept offline token (a Node service syncing while the user is away).
-    const keep = memoryStore();
-    await keep.compareAndSet(0, { ...saved, version: 1 });
-    const svc = driver({ store: keep, config });
+    // A later process on the same store (a Node service syncing while the user is away).
+    const svc = driver({ store, config });
     await svc.start();
+    assert.equal(svc.view().authenticated, true, 'restored from the kept offline token');
     svc.clock.advance(45);
     assert.ok(await svc.getAccessToken({ force: true }), 'the offline session outlived the local logout');
+    const rt = (await stored(store)).refresh_token;
 
     await svc.logout({ provider: true }); // no user agent: back-channel POST with the refresh token
     assert.equal(provider.counts().backchannelLogout, 1);
-    assert.equal((await keep.load()).tokens, null);
-    assert.ok(svc.seen.some((e) => e.type === 'loggedOut' && e.cause === 'logged_out'));
-
-    // The token as it was before the provider logout, refreshed once more: gone for good.
-    const last = await tokenRequest({ grant_type: 'refresh_token', refresh_token: saved.tokens.refresh_token, client_id: 'demo-bff', client_secret: 'demo-bff-secret' });
+    const after = await store.load();
+    assert.equal(after.tokens, null);
+    assert.equal(after.parked, null, 'a provider logout ends the offline session for good');
+    const last = await tokenRequest({ grant_type: 'refresh_token', refresh_token: rt, client_id: 'demo-bff', client_secret: 'demo-bff-secret' });
     assert.equal(last.status, 400);
+    assert.equal(last.body.error_description, 'Offline user session not found');
     d.dispose();
     svc.dispose();
+  });
+
+  test('in a browser, the provider logout of an offline session posts the token to the back-channel before navigating', async () => {
+    const store = memoryStore();
+    let navigated = null;
+    const config = { clientId: 'demo-bff', clientSecret: 'demo-bff-secret', scope: 'openid offline_access', userAgent: true, postLogoutRedirectUri: redirectUri };
+    const d = await login(driver({ store, config, navigate: (u) => { navigated = u; } }));
+    const rt = (await stored(store)).refresh_token;
+    provider.resetCounts();
+    await d.logout();
+    assert.equal(provider.counts().backchannelLogout, 1, 'an RP-initiated logout alone would leave the offline session alive');
+    assert.ok(navigated?.startsWith(`${provider.issuer}/protocol/openid-connect/logout?`));
+    const r = await tokenRequest({ grant_type: 'refresh_token', refresh_token: rt, client_id: 'demo-bff', client_secret: 'demo-bff-secret' });
+    assert.equal(r.body.error_description, 'Offline user session not found');
+    d.dispose();
   });
 
   test('refreshing a revoked offline token gives offline_revoked', async () => {
