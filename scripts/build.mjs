@@ -7,6 +7,8 @@
 //   pkg/        full: decode, verify, explain, every algorithm (cargo default features)
 //   pkg/lite/   no signature crypto (--no-default-features): decode and explain only, a fraction
 //               of the size, for pages that never verify (exported as "tokenward/lite")
+//   pkg/inspect/  lite plus WebCrypto verifyAsync and the inspector's bindings (--features
+//               inspect), for the token inspector page (exported as "tokenward/inspect")
 //
 // Usage: node scripts/build.mjs
 //   TOKENWARD_SKIP_ENSURE_TOOLS=1 skips scripts/ensure-tools.sh (./run has already called it).
@@ -51,6 +53,7 @@ const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 const FLAVOURS = [
   { dir: pkgDir, noDefaultFeatures: false },
   { dir: join(pkgDir, 'lite'), noDefaultFeatures: true },
+  { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect' },
 ];
 
 function cargoMetadata() {
@@ -59,9 +62,10 @@ function cargoMetadata() {
   return { version: pkg.version, targetDir: meta.target_directory };
 }
 
-function cargoBuild({ noDefaultFeatures }) {
+function cargoBuild({ noDefaultFeatures, features }) {
   const args = ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib'];
   if (noDefaultFeatures) args.push('--no-default-features');
+  if (features) args.push('--features', features);
   run('cargo', args, { cwd: root });
 }
 

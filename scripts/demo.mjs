@@ -51,7 +51,11 @@ const SERVICES = [
       const base = await listen(server, port, host);
       shared.webPort = server.address().port;
       return {
-        urls: [`${base}/  (paste a token, see decode())`, `${base}/session/  (log in with the provider: tokenward/session)`],
+        urls: [
+          `${base}/  (paste a token, see decode())`,
+          `${base}/session/  (log in with the provider: tokenward/session)`,
+          `${base}/inspect/  (token inspector: claims, checks, keys, compare; tokenward/inspect)`,
+        ],
         stop: () => new Promise((resolve) => server.close(resolve)),
       };
     },

@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod inspect;
 pub mod jose;
 pub mod oidc;
 pub mod session;
@@ -26,15 +27,14 @@ pub use jose::cache::{CacheStats, DEFAULT_CACHE_SIZE};
 pub use jose::claims::Claims;
 pub use jose::compact::{decode, Token};
 pub use jose::error::{Error, ErrorKind, Result};
-pub use jose::explain::{explain, Check, Report, Status};
+pub use jose::checks::Verdict;
+pub use jose::explain::{explain, explain_with_verdict, Check, Report, Status};
 pub use jose::header::Header;
 pub use jose::jwk::JwkInfo;
 pub use jose::keyset::{Key, KeySet, RejectedKey};
 pub use jose::kind::TokenKind;
 pub use jose::options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
-pub use jose::verify::{verify, verify_jws};
+pub use jose::verify::{explain_signature_input, verify, verify_finish, verify_jws, verify_start, PendingSignature, Started};
 pub use jose::limits;
 #[cfg(feature = "signature")]
 pub use jose::crypto;
-#[cfg(feature = "signature")]
-pub use jose::verify::{verify_finish, verify_start, PendingSignature, Started};

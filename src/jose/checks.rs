@@ -5,7 +5,6 @@
 use crate::jose::algorithm::{truncate, Algorithm};
 use crate::jose::claims::Claims;
 use crate::jose::compact::{self, Segments};
-#[cfg(feature = "signature")]
 use crate::jose::compact::Token;
 use crate::jose::error::{Error, ErrorKind};
 use crate::jose::header::Header;
@@ -50,6 +49,20 @@ pub(crate) struct Inputs<'a> {
     pub keys: Option<&'a KeySet>,
     pub opts: &'a VerifyOptions,
     pub now: i64,
+    /// The signature's outcome when a verifier outside the core (WebCrypto) checked it;
+    /// `None`: the core checks it itself (or, without signature crypto, skips it).
+    pub verdict: Option<&'a Verdict>,
+}
+
+/// What an outside verifier answered for the candidates of `explain_signature_input`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The key at this position in `KeySet::keys()` verified the signature.
+    Verified(usize),
+    /// No candidate verified it.
+    Invalid,
+    /// The outside verifier could not decide (no WebCrypto, a key it refused): the reason.
+    Unavailable(String),
 }
 
 /// What the pipeline decoded, whatever the checks said.
@@ -182,11 +195,18 @@ fn signature_checks<S: Sink>(
         sink.skip(id::SIGNATURE, || "no matching key".into());
         return Some(false);
     };
-    if !cfg!(feature = "signature") {
-        sink.skip(id::SIGNATURE, || "this build has no signature crypto (tokenward/lite)".into());
-        return Some(false);
-    }
-    let verified = verify_signature(alg, &candidates, seg.signing_input.as_bytes(), sig);
+    let verified = match input.verdict {
+        Some(Verdict::Unavailable(why)) => {
+            sink.skip(id::SIGNATURE, || format!("signature not checked: {why}"));
+            return Some(false);
+        }
+        Some(verdict) => outside_verdict(verdict, keys, alg, &candidates),
+        None if !cfg!(feature = "signature") => {
+            sink.skip(id::SIGNATURE, || "this build has no signature crypto (tokenward/lite)".into());
+            return Some(false);
+        }
+        None => verify_signature(alg, &candidates, seg.signing_input.as_bytes(), sig),
+    };
     Some(check!(sink, id::SIGNATURE, verified, |k: &String| format!("verified with {alg} and key {k}"), None).is_some())
 }
 
@@ -202,6 +222,22 @@ fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
         return Err(Error::new(ErrorKind::AlgNotAllowed, format!("{alg} is not allowed by {source}")).with_claim("alg"));
     }
     Ok(alg)
+}
+
+/// An outside verifier's answer, held to the core's own choice: only a key among the
+/// candidates the core selected for this algorithm can have verified the token.
+fn outside_verdict(verdict: &Verdict, keys: &KeySet, alg: Algorithm, candidates: &[&Key]) -> Result<String, Error> {
+    match verdict {
+        Verdict::Verified(i) => keys
+            .keys()
+            .get(*i)
+            .filter(|k| k.allows(alg) && candidates.iter().any(|c| std::ptr::eq(*c, *k)))
+            .map(|k| format!("{} (by WebCrypto)", k.describe()))
+            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid, "the outside verifier named a key that was not a candidate")),
+        Verdict::Invalid | Verdict::Unavailable(_) => {
+            Err(Error::new(ErrorKind::SignatureInvalid, format!("the {alg} signature does not verify with the matching key(s)")))
+        }
+    }
 }
 
 #[cfg(feature = "signature")]
@@ -397,7 +433,6 @@ pub(crate) fn run_jws(input: &Inputs<'_>) -> Result<(Header, Vec<u8>), Error> {
     }
 }
 
-#[cfg(feature = "signature")]
 /// Everything before the signature, in `verify`'s order (structure, header, payload, crit,
 /// algorithm, key): the token, its algorithm, the candidate keys (positions in the set),
 /// the signing input and the signature, for a verifier outside this crate.
@@ -413,7 +448,6 @@ pub(crate) fn before_signature(input: &Inputs<'_>) -> Result<(Token, Algorithm, 
     Ok((Token::new(header, claims), alg, candidates, sig))
 }
 
-#[cfg(feature = "signature")]
 /// The checks a cached, already verified token must pass again on every use: the
 /// algorithm allow-list and every claim check, under this call's options and clock.
 pub(crate) fn recheck(input: &Inputs<'_>, token: &Token) -> Result<(), Error> {

@@ -1,7 +1,7 @@
 //! `explain`: every check with its outcome and reason, never stopping at the first failure.
 //! This is what the inspector shows and what a log line should carry.
 
-use crate::jose::checks::{self, Inputs, Sink};
+use crate::jose::checks::{self, Inputs, Sink, Verdict};
 use crate::jose::claims::Claims;
 use crate::jose::error::Error;
 use crate::jose::header::Header;
@@ -60,11 +60,22 @@ impl Report {
 /// Run every check. `keys` may be absent (signature checks are then skipped and `ok` is
 /// false). Invalid options are reported as one failed `options` check.
 pub fn explain(token: &str, keys: Option<&KeySet>, opts: &VerifyOptions, now: i64) -> Report {
+    run(token, keys, opts, now, None)
+}
+
+/// `explain` with the signature checked outside the core (WebCrypto): the candidates come
+/// from `verify_start`'s `PendingSignature` (or `explain_signature_input`), and `verdict` is the
+/// outside verifier's answer. Every other check, and which key counts, is decided here.
+pub fn explain_with_verdict(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64, verdict: &Verdict) -> Report {
+    run(token, Some(keys), opts, now, Some(verdict))
+}
+
+fn run(token: &str, keys: Option<&KeySet>, opts: &VerifyOptions, now: i64, verdict: Option<&Verdict>) -> Report {
     let mut sink = Recorder::default();
     if let Err(e) = validate_options(opts) {
         sink.fail("options", e);
     }
-    let decoded = checks::run(&Inputs { token, keys, opts, now }, &mut sink);
+    let decoded = checks::run(&Inputs { token, keys, opts, now, verdict }, &mut sink);
     let ok = decoded.signature_ok && sink.0.iter().all(|c| c.status != Status::Fail);
     let kind = match (&decoded.header, &decoded.claims) {
         (Some(h), Some(c)) => Some(TokenKind::classify(h.typ(), c.typ())),

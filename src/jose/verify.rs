@@ -34,7 +34,7 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
     validate_options(opts)?;
     let mut sink = checks::FirstFailure::default();
-    let input = &Inputs { token, keys: Some(keys), opts, now };
+    let input = &Inputs { token, keys: Some(keys), opts, now, verdict: None };
     let decoded = checks::run(input, &mut sink);
     if let Some(err) = sink.0 {
         return Err(err);
@@ -52,10 +52,9 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
 pub fn verify_jws(token: &str, keys: &KeySet, algorithms: Option<&[Algorithm]>) -> Result<(Header, Vec<u8>)> {
     let opts = VerifyOptions { algorithms: algorithms.map(<[Algorithm]>::to_vec), ..VerifyOptions::default() };
     validate_options(&opts)?;
-    checks::run_jws(&Inputs { token, keys: Some(keys), opts: &opts, now: 0 })
+    checks::run_jws(&Inputs { token, keys: Some(keys), opts: &opts, now: 0, verdict: None })
 }
 
-#[cfg(feature = "signature")]
 /// The first half of a verification whose signature is checked elsewhere (WebCrypto, from
 /// the Wasm bindings' `verifyAsync`): either the answer (a cache hit, an HMAC token, or a
 /// failure before the signature) or what the outside verifier must check.
@@ -64,7 +63,6 @@ pub enum Started {
     NeedsSignature(PendingSignature),
 }
 
-#[cfg(feature = "signature")]
 /// A signature to check with one of `candidates` (positions in `KeySet::keys()`), then
 /// hand back to `verify_finish`.
 pub struct PendingSignature {
@@ -76,7 +74,6 @@ pub struct PendingSignature {
     fingerprint: crate::jose::cache::Fingerprint,
 }
 
-#[cfg(feature = "signature")]
 impl PendingSignature {
     pub fn alg(&self) -> Algorithm {
         self.alg
@@ -92,6 +89,7 @@ impl PendingSignature {
         &self.signature
     }
 
+    #[cfg(feature = "signature")]
     /// Check the signature here instead (the pure-Wasm path), as `verify` does. `keys` is
     /// the set `verify_start` was given; any other set answers `false`.
     pub fn verify_here(&self, keys: &KeySet) -> bool {
@@ -103,30 +101,48 @@ impl PendingSignature {
 }
 
 /// Start a verification: same checks, order and errors as `verify`, up to the signature.
-/// HMAC signatures are checked here at once (they are cheap and their secret never leaves).
-#[cfg(feature = "signature")]
+/// HMAC signatures are checked here at once (they are cheap and their secret never leaves);
+/// without signature crypto an HMAC token is refused (no key set of that build holds a secret).
 pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Started> {
+    let input = Inputs { token, keys: Some(keys), opts, now, verdict: None };
     validate_options(opts)?;
-    let input = Inputs { token, keys: Some(keys), opts, now };
     let fingerprint = crate::jose::cache::fingerprint(token);
     if let Some(hit) = keys.cache().get(&fingerprint, now) {
         checks::recheck(&input, &hit)?;
         return Ok(Started::Verified(hit));
     }
-    let (parsed, alg, candidates, signature) = checks::before_signature(&input)?;
-    let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
-    let pending = PendingSignature { alg, candidates, message, signature, token: parsed, fingerprint };
-    if alg.family() == crate::KeyFamily::Hmac {
-        let ok = pending.verify_here(keys);
-        return verify_finish(pending, ok, keys, opts, now).map(Started::Verified);
+    let pending = pending(&input, fingerprint)?;
+    if pending.alg.family() == crate::KeyFamily::Hmac {
+        #[cfg(feature = "signature")]
+        {
+            let ok = pending.verify_here(keys);
+            return verify_finish(pending, ok, keys, opts, now).map(Started::Verified);
+        }
+        #[cfg(not(feature = "signature"))]
+        return Err(Error::new(ErrorKind::UnsupportedAlg, "this build has no signature crypto for HMAC"));
     }
     Ok(Started::NeedsSignature(pending))
+}
+
+/// What an outside verifier must check for `explain_with_verdict`: the checks before the
+/// signature, as `verify_start` runs them, without the cache. A failure there needs no
+/// signature: `explain` alone reports it.
+pub fn explain_signature_input(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<PendingSignature> {
+    validate_options(opts)?;
+    let input = Inputs { token, keys: Some(keys), opts, now: 0, verdict: None };
+    pending(&input, crate::jose::cache::fingerprint(token))
+}
+
+fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> Result<PendingSignature> {
+    let (parsed, alg, candidates, signature) = checks::before_signature(input)?;
+    let token = input.token;
+    let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
+    Ok(PendingSignature { alg, candidates, message, signature, token: parsed, fingerprint })
 }
 
 /// Finish what `verify_start` began: `signature_ok` is the outside verifier's answer for
 /// `pending`. Then the claim checks run (with `opts` and `now`, as in `verify`) and a
 /// success is remembered by the key set's cache.
-#[cfg(feature = "signature")]
 pub fn verify_finish(pending: PendingSignature, signature_ok: bool, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
     if !signature_ok {
         return Err(Error::new(
@@ -134,7 +150,7 @@ pub fn verify_finish(pending: PendingSignature, signature_ok: bool, keys: &KeySe
             format!("the {} signature does not verify with the matching key(s)", pending.alg),
         ));
     }
-    let input = Inputs { token: "", keys: Some(keys), opts, now };
+    let input = Inputs { token: "", keys: Some(keys), opts, now, verdict: None };
     checks::recheck(&input, &pending.token)?;
     if let Some(exp) = pending.token.claims().exp() {
         keys.cache().insert(pending.fingerprint, pending.token.clone(), exp, now);

@@ -3,6 +3,12 @@
 
 mod convert;
 mod errors;
+#[cfg(feature = "inspect")]
+mod explain_async;
+#[cfg(feature = "inspect")]
+mod inspect;
+#[cfg(feature = "inspect")]
+mod inspect_typings;
 mod options;
 mod roles;
 #[cfg(feature = "session")]
@@ -10,12 +16,12 @@ mod session;
 #[cfg(feature = "session")]
 mod session_typings;
 mod typings;
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 mod webcrypto;
 
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::cell::RefCell;
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -138,7 +144,7 @@ pub struct JsKeySet {
     inner: Rc<crate::KeySet>,
     /// WebCrypto keys imported for verifyAsync, by key position and algorithm: one import
     /// per key, shared by concurrent calls (the Promise is kept, not its result).
-    #[cfg(feature = "signature")]
+    #[cfg(any(feature = "signature", feature = "webcrypto"))]
     crypto_keys: RefCell<HashMap<(usize, crate::Algorithm), js_sys::Promise>>,
 }
 
@@ -146,7 +152,7 @@ impl JsKeySet {
     fn wrap(inner: crate::KeySet) -> Self {
         Self {
             inner: Rc::new(inner),
-            #[cfg(feature = "signature")]
+            #[cfg(any(feature = "signature", feature = "webcrypto"))]
             crypto_keys: RefCell::default(),
         }
     }
@@ -298,8 +304,10 @@ pub fn explain(
 /// As `verify`, with the signature checked by the runtime's WebCrypto (native code) where
 /// it can: a Promise of the `Token`, rejected with a `TokenError`. Same checks, order and
 /// errors as `verify`; cache hits and HMAC tokens settle at once; without WebCrypto (or
-/// for a key it refuses) the signature is checked in Wasm, as `verify` does.
-#[cfg(feature = "signature")]
+/// for a key it refuses) the signature is checked in Wasm, as `verify` does. In the build
+/// without signature crypto (tokenward/lite) WebCrypto is the only verifier: where it
+/// cannot answer, the Promise rejects with `unsupported_alg`.
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<Token>")]
 pub fn verify_async(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
@@ -316,7 +324,7 @@ pub fn verify_async(
     })())
 }
 
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 impl JsKeySet {
     fn crypto_key(&self, subtle: &JsValue, index: usize, alg: crate::Algorithm) -> JsResult<js_sys::Promise> {
         if let Some(p) = self.crypto_keys.borrow().get(&(index, alg)) {
@@ -360,7 +368,7 @@ impl JsKeySet {
 
 /// What finishing a `verifyAsync` needs once WebCrypto has answered, or failed. Shared by
 /// the promise's two callbacks, of which exactly one runs.
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 struct Finish {
     keys: Rc<crate::KeySet>,
     opts: crate::VerifyOptions,
@@ -368,18 +376,26 @@ struct Finish {
     pending: RefCell<Option<crate::PendingSignature>>,
 }
 
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 impl Finish {
     /// `answer`: WebCrypto's verdict, or `None` to let the Wasm verifier decide.
     fn run(&self, answer: Option<bool>) -> JsResult<JsValue> {
         let p = self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+        #[cfg(feature = "signature")]
         let ok = answer.unwrap_or_else(|| p.verify_here(&self.keys));
+        #[cfg(not(feature = "signature"))]
+        let ok = answer.ok_or_else(|| {
+            to_js(crate::Error::new(
+                crate::ErrorKind::UnsupportedAlg,
+                "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier",
+            ))
+        })?;
         crate::verify_finish(p, ok, &self.keys, &self.opts, self.now).map(|t| JsToken::from(t).into()).map_err(to_js)
     }
 }
 
 /// A settled Promise of `result`.
-#[cfg(feature = "signature")]
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 fn settle(result: JsResult<JsValue>) -> js_sys::Promise {
     match result {
         Ok(value) => js_sys::Promise::resolve(&value),
