@@ -39,6 +39,10 @@ test('the inspector explains, verifies and fetches only what it is asked to', { 
   });
   const keysBase = await listen(keysServer, 0, 'localhost');
   t.after(() => close(keysServer));
+  // The same keys without CORS headers: the browser refuses the answer, and the page must say why.
+  const noCors = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fx.jwks)));
+  const noCorsBase = await listen(noCors, 0, 'localhost');
+  t.after(() => close(noCors));
 
   // A token signed by the provider's own key (client credentials of its admin client).
   const tokenRes = await fetch(`${op.issuer}/protocol/openid-connect/token`, {
@@ -131,14 +135,36 @@ test('the inspector explains, verifies and fetches only what it is asked to', { 
   assert.equal(await attempt(`${base}/inspect/index.html`), 'blocked');
   assert.equal(await attempt(jwksUrl), 'blocked');
 
-  // 8. Every request was the page itself, its code, the fetcher frame, or a fetch the test asked for.
-  const asked = new Set([jwksUrl, `${op.issuer}/.well-known/openid-configuration`, `${op.issuer}/protocol/openid-connect/certs`]);
+  // 8. A JWKS served without CORS headers: the failure is explained, not swallowed.
+  const noCorsUrl = `${noCorsBase}/jwks.json`;
+  await page.fill('#jwks-url', noCorsUrl);
+  await page.click('#fetch-jwks');
+  const why = await page.locator('#keys .error').innerText();
+  assert.match(why, /CORS/);
+  assert.match(why, /Web Origins/);
+
+  // 9. Offline once loaded: with the network gone, pasting and explaining still work.
+  await page.context().setOffline(true);
+  await inspect(fx.idToken);
+  await page.locator('.token[data-kind="id"]').waitFor();
+  await page.context().setOffline(false);
+
+  // 10. Keyboard only: focus reaches the token field, Ctrl+Enter inspects.
+  await page.fill('#token', '');
+  await page.focus('#token');
+  await page.keyboard.type(fx.token);
+  await page.keyboard.press('Control+Enter');
+  await page.locator('.token[data-kind="access"]').waitFor();
+
+  // 11. Every request was the page itself, its code, the fetcher frame, or a fetch the test asked for.
+  const asked = new Set([jwksUrl, noCorsUrl, `${op.issuer}/.well-known/openid-configuration`, `${op.issuer}/protocol/openid-connect/certs`]);
   const own = (u) => u.startsWith(`${base}/inspect/`) || u.startsWith(`${base}/pkg/inspect/`);
   const unexpected = requests.filter((u) => !own(u) && !asked.has(u) && !u.startsWith('data:'));
   assert.deepEqual(unexpected, [], `requests nobody asked for:\n${unexpected.join('\n')}`);
   for (const u of asked) assert.ok(requests.includes(u), `${u} was asked for but not requested`);
   assert.ok(!requests.some((u) => u.startsWith(`${base}/pkg/`) && !u.startsWith(`${base}/pkg/inspect/`)), 'only the inspect build (lite plus WebCrypto) is loaded');
-  assert.deepEqual(problems.filter((p) => !p.includes('Content Security Policy')), []);
+  // (The refused CORS answer of step 8 is the browser's console error, on purpose.)
+  assert.deepEqual(problems.filter((p) => !p.includes('Content Security Policy') && !p.includes('CORS') && !p.includes('net::ERR_FAILED')), []);
 
   for (const [name, path] of Object.entries(shots)) console.log(`screenshot (${name}): ${path}`);
 });
