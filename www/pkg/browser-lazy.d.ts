@@ -1,3 +1,3 @@
 export * from './tokenward.js';
-/** Resolves once the Wasm is instantiated; no other export may be called before. */
+/** Resolves once the Wasm is instantiated; await it before the first call. */
 export declare const ready: Promise<void>;

@@ -7,4 +7,7 @@ import { initSync } from './tokenward.js';
 initSync({ module: wasm });
 
 export * from './tokenward.js';
+// Already instantiated above; `ready` is here so code written for the browser entries' lazy
+// loading (`await ready`) runs unchanged.
+export const ready = Promise.resolve();
 // @tokenward:token-error-export
