@@ -53,7 +53,7 @@ const SERVICES = [
       return {
         urls: [
           `${base}/  (paste a token, see decode())`,
-          `${base}/session/  (log in with the provider: tokenward/session)`,
+          `${base}/session/  (the demo SPA: log in with the provider, tokenward/browser)`,
           `${base}/inspect/  (token inspector: claims, checks, keys, compare; tokenward/inspect)`,
         ],
         stop: () => new Promise((resolve) => server.close(resolve)),
