@@ -301,3 +301,22 @@ test('offline_access: a local logout keeps the offline token, a new page restore
   assert.ok((await b.evaluate(() => window.app.events)).some((e) => e.type === 'loggedOut' && e.cause === 'offline_revoked'));
   await context.close();
 });
+
+test('a page frozen past the idle deadline logs out on wake, at the provider too', { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.problems = [];
+  await page.clock.install(); // the page's clock, which the test can jump (a frozen tab, a sleeping laptop)
+  await page.goto(`${base}/spa.html${query({ storage: 'indexeddb', coordination: 'locks', idleTimeout: '600' })}`);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  await loginThroughForm(page);
+  const ended = page.waitForRequest((r) => r.url().startsWith(`${provider.issuer}/protocol/openid-connect/logout`), { timeout: 20_000 });
+  await page.clock.fastForward('15:00'); // 15 minutes later, past the 10-minute idle deadline
+  await page.evaluate(() => window.dispatchEvent(new Event('focus'))); // the tab wakes
+  const url = new URL((await ended).url());
+  assert.ok(url.searchParams.get('id_token_hint'), 'RP-initiated logout with the hint');
+  await page.waitForURL(`${base}/spa.html**`);
+  await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => window.app.session.authenticated), false, 'not silently restored');
+  await context.close();
+});
