@@ -28,8 +28,13 @@ before(async () => {
     `import { createSession } from 'tokenward/browser';
 import { ready, decode } from 'tokenward';
 import { ready as liteReady, decode as liteDecode } from 'tokenward/lite';
+import { ready as sessionReady, createSessionDriver } from 'tokenward/session';
 const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2aXRlIiwidHlwIjoiQmVhcmVyIn0.c2ln'; // {"sub":"vite","typ":"Bearer"}
-window.entries = Promise.all([ready, liteReady]).then(() => ({ full: decode(jwt).claims.sub, lite: liteDecode(jwt).claims.sub }), (e) => ({ error: e.message }));
+window.entries = Promise.all([ready, liteReady, sessionReady]).then(async () => {
+  const driver = createSessionDriver({ issuer: new URLSearchParams(location.search).get('issuer'), clientId: 'demo-spa', redirectUri: location.origin + '/' });
+  const view = await driver.start();
+  return { full: decode(jwt).claims.sub, lite: liteDecode(jwt).claims.sub, session: view.authenticated };
+}, (e) => ({ error: e.message }));
 const issuer = new URLSearchParams(location.search).get('issuer');
 const session = createSession({ issuer, clientId: 'demo-spa', redirectUri: location.origin + '/' });
 window.app = { session };
@@ -52,7 +57,7 @@ test("Vite 5/6's default target ('modules') builds the app: no top-level await i
   await build({ root: dir, configFile: false, logLevel: 'silent', build: { target: MODULES_TARGET, outDir: join(dir, 'dist-modules') } });
 });
 
-test('an app built by Vite with its defaults runs tokenward/browser, tokenward and tokenward/lite', { skip, timeout: 120_000 }, async (t) => {
+test('an app built by Vite with its defaults runs tokenward/browser, tokenward, tokenward/lite and tokenward/session', { skip, timeout: 120_000 }, async (t) => {
   const { build } = await import('vite');
   await build({ root: dir, configFile: false, logLevel: 'error' });
   const dist = join(dir, 'dist');
@@ -69,9 +74,9 @@ test('an app built by Vite with its defaults runs tokenward/browser, tokenward a
   await page.goto(`${base}/?issuer=${encodeURIComponent(provider.issuer)}`);
   const result = await page.waitForFunction(() => window.result, null, { timeout: 30_000 }).then((h) => h.jsonValue());
   assert.deepEqual(result, { authenticated: false, coordination: 'shared-worker' }, `${JSON.stringify(result)} ${problems.join('; ')}`);
-  // tokenward and tokenward/lite from the same bundle: each loads its Wasm and decodes after `ready`.
+  // tokenward, tokenward/lite and tokenward/session from the same bundle, each used after `ready`.
   const entries = await page.waitForFunction(() => window.entries, null, { timeout: 30_000 }).then((h) => h.jsonValue());
-  assert.deepEqual(entries, { full: 'vite', lite: 'vite' });
+  assert.deepEqual(entries, { full: 'vite', lite: 'vite', session: false });
   // The bundled worker and Wasm work: a login reaches the provider's form.
   await page.evaluate(() => { window.app.session.login(); });
   await page.waitForSelector('input[name="username"]', { timeout: 20_000 });

@@ -51,4 +51,6 @@ export interface SessionDriver {
 }
 
 export declare function memoryStore(initial?: SessionState | null): SessionStore & { clear(): Promise<void> };
+/** Resolves once the Wasm is loaded: await it before createSessionDriver (already resolved in Node and workerd). */
+export declare const ready: Promise<void>;
 export declare function createSessionDriver(options: SessionDriverOptions): SessionDriver;
