@@ -66,10 +66,16 @@ fn many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
     arr.iter().map(|item| item.as_string().ok_or_else(|| invalid_option(format!("{name} must be an array of strings")))).collect()
 }
 
+/// An issuer or audience: one string or a non-empty array. An empty array is an error, not
+/// "unchecked": a caller whose configured list came out empty must not accept any issuer.
 fn one_or_many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
     match v.as_string() {
         Some(s) => Ok(vec![s]),
-        None => many(name, v).map_err(|_| invalid_option(format!("{name} must be a string or an array of strings"))),
+        None => match many(name, v) {
+            Ok(list) if list.is_empty() => Err(invalid_option(format!("{name} must not be an empty array (leave it out to skip the check)"))),
+            Ok(list) => Ok(list),
+            Err(_) => Err(invalid_option(format!("{name} must be a string or an array of strings"))),
+        },
     }
 }
 

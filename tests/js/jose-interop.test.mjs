@@ -162,6 +162,11 @@ test('verifyAsync settles concurrent calls on one key set, and rejects bad input
   assert.equal(keys.cacheStats.entries, 8, 'each verified token is cached');
   await assert.rejects(tw.verifyAsync('a.b', keys, {}), (e) => e instanceof tw.TokenError && e.code === 'malformed');
   await assert.rejects(tw.verifyAsync(tokens[0], keys, { nope: 1 }), (e) => e.code === 'invalid_option');
+  // An empty list fails closed: it never switches the issuer or audience check off.
+  for (const opts of [{ issuer: [] }, { audience: [] }]) {
+    assert.throws(() => tw.verify(tokens[0], keys, opts), (e) => e.code === 'invalid_option', JSON.stringify(opts));
+    assert.throws(() => tw.explain(tokens[0], keys, opts), (e) => e.code === 'invalid_option', JSON.stringify(opts));
+  }
   const forgedSig = `${tokens[0].slice(0, tokens[0].lastIndexOf('.'))}.${Buffer.alloc(64).toString('base64url')}`;
   await assert.rejects(tw.verifyAsync(forgedSig, keys, {}), (e) => e.code === 'signature_invalid');
 });
