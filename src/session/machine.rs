@@ -94,7 +94,7 @@ enum Then {
     SendRefresh { rt: String },
     Notify(Vec<Notice>),
     /// After a local end: notify, then end the provider session as configured.
-    Ended { cause: Cause, provider: bool, revoke: bool, rt: Option<String>, hint: Option<String>, sid: Option<String> },
+    Ended { provider: bool, revoke: bool, rt: Option<String>, hint: Option<String>, sid: Option<String> },
     ProviderEnd { rt: Option<String>, hint: Option<String>, sid: Option<String> },
 }
 
@@ -280,9 +280,9 @@ impl Session {
         }
     }
 
-    pub fn view(&self, now: u64) -> View {
+    /// (`_now` keeps the signature of the time-dependent queries; the view itself is not.)
+    pub fn view(&self, _now: u64) -> View {
         let t = self.state.tokens.as_ref();
-        let _ = now;
         View {
             authenticated: t.is_some(),
             access_token: t.map(|t| t.access_token.clone()),
@@ -505,10 +505,10 @@ impl Session {
                 self.send(req, Req::Refresh { rt });
             }
             Then::Notify(ns) => ns.into_iter().for_each(|n| self.notify(n)),
-            Then::Ended { cause, provider, revoke, rt, hint, sid } => {
+            // `LoggedOut` was told when the end was stored (`adopt_as`).
+            Then::Ended { provider, revoke, rt, hint, sid } => {
                 self.want_fresh = false;
                 self.retry_at = None;
-                let _ = cause; // `LoggedOut` was told when the end was stored (`adopt_as`).
                 let end = Then::ProviderEnd { rt: rt.clone(), hint, sid };
                 let revocation = self.state.metadata.as_ref().and_then(|m| m.revocation_endpoint.clone());
                 match (revoke, rt, revocation) {
@@ -644,9 +644,8 @@ impl Session {
                 let (iss, sub) = (tok.claims().iss().map(str::to_owned), tok.claims().sub().map(str::to_owned));
                 self.accept(resp, None, Some(pending.nonce.clone()), iss, sub, sid, sent, received, vec![Notice::LoginComplete { return_to: pending.return_to.clone() }]);
             }
-            Err(e) if !self.jwks_retried => {
+            Err(_) if !self.jwks_retried => {
                 // Perhaps a key rotated since the JWKS was fetched: fetch it once more.
-                let _ = e;
                 self.jwks_retried = true;
                 self.parked = Some((resp, pending, sent, received));
                 self.keys = None;
@@ -850,10 +849,9 @@ impl Session {
                     }
                 }
             }
-            Err(e) if status >= 200 && status < 300 => {
+            Err(_) if (200..300).contains(&status) => {
                 // A 2xx that is no token response: not a verdict on the token.
                 self.transient(Cause::InvalidResponse, None, Some(rt));
-                let _ = e;
             }
             Err(_) => {
                 let (_, cause) = catalogue::classify_status(status);
@@ -896,8 +894,6 @@ impl Session {
                 Err(e) => {
                     // A refreshed ID token for someone else ends the session: the refresh
                     // token it came with is not trusted either.
-                    let rt_new = resp.refresh_token.clone().unwrap_or(rt.clone());
-                    let _ = rt_new;
                     return self.mutate(
                         Mutation::Refused { rt, cause: Cause::InvalidIdToken },
                         Then::Notify(vec![Notice::Error { cause: Cause::InvalidIdToken, message: e.message }]),
@@ -1095,7 +1091,7 @@ impl Session {
         // Only the app's own local logout keeps an offline session: expiry, idle and
         // back-channel ends are ends.
         let keep_offline = !provider && cause == Cause::LoggedOut;
-        self.mutate(Mutation::End { cause, keep_offline }, Then::Ended { cause, provider, revoke, rt, hint, sid });
+        self.mutate(Mutation::End { cause, keep_offline }, Then::Ended { provider, revoke, rt, hint, sid });
     }
 
     fn end_at_provider(&mut self, rt: Option<String>, hint: Option<String>, sid: Option<String>) {
