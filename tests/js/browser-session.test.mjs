@@ -4,12 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createStaticServer, listen } from '../../scripts/lib/static-server.mjs';
 import { startProvider } from '../provider/index.mjs';
+import { CHROMIUM, launchChromium } from './fixtures/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const skip = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
 
 let server, base, provider, browser;
@@ -31,7 +29,7 @@ before(async () => {
   });
   base = await listen(server, 0);
   provider = await startProvider({ redirectUris: [`${base}/spa.html`], postLogoutRedirectUris: [`${base}/spa.html`] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

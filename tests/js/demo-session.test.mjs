@@ -7,19 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './fixtures/chromium.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const READY = 'Ctrl-C stops the demo.';
 
 // Starts the demo and resolves once it has printed everything, with its output and child process.
@@ -90,7 +80,7 @@ test('demo: session page logs alice in and out through the provider', {
     assert.equal(preflight.headers.get('access-control-allow-origin'), origin, 'token preflight CORS');
   }
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
   // Page-side failures would otherwise surface only as a timeout: keep them for the message.

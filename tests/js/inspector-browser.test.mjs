@@ -7,14 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startProvider } from '../provider/index.mjs';
 import { createStaticServer, listen } from '../../scripts/lib/static-server.mjs';
 import { makeFixture } from './fixtures/tokens.mjs';
+import { launchChromium } from './fixtures/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const close = (server) => new Promise((resolve) => server.close(resolve));
 
@@ -53,7 +50,7 @@ test('the inspector explains, verifies and fetches only what it is asked to', { 
   assert.equal(tokenRes.status, 200, 'the provider issues a client-credentials token');
   const providerToken = (await tokenRes.json()).access_token;
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const requests = [];

@@ -2,21 +2,11 @@
 // page imports ./pkg/browser.js as a plain module script (no bundler) and runs the shared checks.
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createStaticServer, listen } from '../../scripts/lib/static-server.mjs';
 import { assertSummary } from './fixtures/expect-summary.mjs';
 import { runtimeFixture } from './fixtures/tokens.mjs';
+import { launchChromium } from './fixtures/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 test('shared runtime checks pass in Chromium', { timeout: 120_000 }, async (t) => {
   const fixture = JSON.stringify(await runtimeFixture());
@@ -32,7 +22,7 @@ test('shared runtime checks pass in Chromium', { timeout: 120_000 }, async (t) =
   const base = await listen(server, 0);
   t.after(() => new Promise((resolve) => server.close(resolve)));
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   t.after(() => browser.close());
 
   const page = await browser.newPage();

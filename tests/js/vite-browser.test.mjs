@@ -8,12 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createStaticServer, listen } from '../../scripts/lib/static-server.mjs';
 import { startProvider } from '../provider/index.mjs';
+import { CHROMIUM, launchChromium } from './fixtures/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const skip = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
@@ -66,7 +64,7 @@ test('an app built by Vite with its defaults runs tokenward/browser, tokenward, 
   t.after(() => new Promise((resolve) => server.close(resolve)));
   const provider = await startProvider({ redirectUris: [`${base}/`] });
   t.after(() => provider.stop());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
   const problems = [];

@@ -14,10 +14,9 @@ const WAKE = ['visibilitychange', 'pageshow', 'online', 'focus'];
 // Activity is reported at most this often (ms): the core only needs to know the user is there.
 const ACTIVITY_THROTTLE_MS = 1000;
 
-function payload(jwt) {
-  if (!jwt) return null;
+function decodeOrNull(jwt) {
   try {
-    return decode(jwt).claims;
+    return jwt ? decode(jwt) : null;
   } catch {
     return null; // an opaque access token: no claims to show
   }
@@ -68,18 +67,25 @@ async function keepPending(store, name) {
   sessionStorage.setItem(pendingKey(name), JSON.stringify({ ...s, tokens: null, lease: null, id_token_hint: null }));
 }
 
-function pickStore(storage, name) {
-  if (storage === undefined || storage === 'memory') return { store: memoryStore(takePending(name)), shared: false, memory: true };
-  if (storage === 'indexeddb') return { store: indexedDbStore(name), shared: true };
-  if (storage && typeof storage.load === 'function' && typeof storage.compareAndSet === 'function') return { store: storage, shared: true };
+/** 'memory', 'indexeddb' or 'adapter'; anything else throws (synchronously, from createSession). */
+function storageKind(storage) {
+  if (storage === undefined || storage === 'memory') return 'memory';
+  if (storage === 'indexeddb') return 'indexeddb';
+  if (storage && typeof storage.load === 'function' && typeof storage.compareAndSet === 'function') return 'adapter';
   throw new TypeError(`storage must be 'memory', 'indexeddb' or an object with load() and compareAndSet(); got ${String(storage)}`);
 }
 
-function pickCoordination(coordination, shared, storage) {
+function pickStore(kind, storage, name) {
+  if (kind === 'memory') return { store: memoryStore(takePending(name)), memory: true };
+  return { store: kind === 'indexeddb' ? indexedDbStore(name) : storage, memory: false };
+}
+
+function pickCoordination(coordination, kind) {
+  const shared = kind !== 'memory';
   const c = coordination ?? 'auto';
   if (!['auto', 'locks', 'none', 'shared-worker'].includes(c)) throw new TypeError(`coordination must be 'auto', 'locks', 'shared-worker' or 'none'; got ${String(c)}`);
   const worker = typeof SharedWorker === 'function';
-  const builtIn = storage === undefined || storage === 'memory' || storage === 'indexeddb';
+  const builtIn = kind !== 'adapter';
   const locks = typeof navigator !== 'undefined' && !!navigator.locks;
   if (c === 'shared-worker') {
     if (!worker) throw new TypeError("coordination 'shared-worker' needs SharedWorker, which this browser lacks: use 'locks' with storage 'indexeddb'");
@@ -104,11 +110,9 @@ function pickCoordination(coordination, shared, storage) {
  */
 export function createSession(options = {}) {
   const { storage, coordination, ...config } = options;
-  if (storage !== undefined && storage !== 'memory' && storage !== 'indexeddb' && !(storage && typeof storage.load === 'function' && typeof storage.compareAndSet === 'function')) {
-    throw new TypeError(`storage must be 'memory', 'indexeddb' or an object with load() and compareAndSet(); got ${String(storage)}`);
-  }
+  const kind = storageKind(storage);
   const name = `${config.issuer} ${config.clientId}`;
-  const mode = pickCoordination(coordination, storage !== undefined && storage !== 'memory', storage);
+  const mode = pickCoordination(coordination, kind);
   const submitForm = (url, fields) => {
     const form = document.createElement('form');
     form.method = 'POST';
@@ -128,9 +132,9 @@ export function createSession(options = {}) {
       // The worker checks the configuration again; checking here too reports a bad option in
       // this tab, as on the other paths.
       createDriver(SessionCore, { userAgent: true, ...config, store: memoryStore() }).dispose();
-      driver = workerDriver(name, { userAgent: true, ...config }, storage ?? 'memory', { navigate, submitForm, seed: takePending(name) });
+      driver = workerDriver(name, { userAgent: true, ...config }, kind, { navigate, submitForm, seed: takePending(name) });
     } else {
-      const { store, memory } = pickStore(storage, name);
+      const { store, memory } = pickStore(kind, storage, name);
       coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
       driver = createDriver(SessionCore, {
         userAgent: true,
@@ -167,13 +171,6 @@ export function createSession(options = {}) {
 
   const view = () => (driver ? driver.view() : { authenticated: false, accessToken: null, idToken: null, expiresAt: null, offline: false });
   const token = () => decodeOrNull(view().accessToken);
-  const decodeOrNull = (jwt) => {
-    try {
-      return jwt ? decode(jwt) : null;
-    } catch {
-      return null;
-    }
-  };
 
   // defineProperties, not Object.assign: assign would read each getter once and copy its value.
   return Object.defineProperties(session, Object.getOwnPropertyDescriptors({
@@ -192,10 +189,10 @@ export function createSession(options = {}) {
       return view().authenticated;
     },
     get claims() {
-      return payload(view().accessToken);
+      return token()?.claims ?? null;
     },
     get idClaims() {
-      return payload(view().idToken);
+      return decodeOrNull(view().idToken)?.claims ?? null;
     },
     get expiresAt() {
       return view().expiresAt;

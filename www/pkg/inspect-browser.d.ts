@@ -1,10 +1,2 @@
-export * from './inspect-driver.js';
-import type { Inspector } from './inspect-driver.js';
-export declare const inspect: Inspector['inspect'];
-export declare const loadKeys: Inspector['loadKeys'];
-export declare const explain: Inspector['explain'];
-export declare const discover: Inspector['discover'];
-export declare const fetchJwks: Inspector['fetchJwks'];
-export declare const compare: Inspector['compare'];
-export declare const describeTime: Inspector['describeTime'];
-export declare const originOf: Inspector['originOf'];
+// The same API in every runtime: see inspect-node.d.ts.
+export * from './inspect-node.js';
