@@ -3,12 +3,15 @@
 // hand-written runtime entries and package.json from www/pkg/. Rebuilds pkg/ from scratch each
 // time, so stale snippets or entries never survive.
 //
-// Two flavours from one crate, each with the same entries (node, browser, workerd):
+// Four flavours from one crate, each with the same entries (node, browser, workerd):
 //   pkg/        full: decode, verify, explain, every algorithm (cargo default features)
-//   pkg/lite/   no signature crypto (--no-default-features): decode and explain only, a fraction
+//   pkg/lite/   no signature crypto (--no-default-features --features api): decode and explain only, a fraction
 //               of the size, for pages that never verify (exported as "tokenward/lite")
 //   pkg/inspect/  lite plus WebCrypto verifyAsync and the inspector's bindings (--features
 //               inspect), for the token inspector page (exported as "tokenward/inspect")
+//   pkg/session/  the session machine alone (--features session): SessionCore, no signature
+//               crypto (the driver checks ID-token signatures with WebCrypto), for
+//               "tokenward/session" and "tokenward/browser"
 //
 // Usage: node scripts/build.mjs
 //   TOKENWARD_SKIP_ENSURE_TOOLS=1 skips scripts/ensure-tools.sh (./run has already called it).
@@ -52,8 +55,15 @@ const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 
 const FLAVOURS = [
   { dir: pkgDir, noDefaultFeatures: false },
-  { dir: join(pkgDir, 'lite'), noDefaultFeatures: true },
+  { dir: join(pkgDir, 'lite'), noDefaultFeatures: true, features: 'api' },
   { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect' },
+  {
+    dir: join(pkgDir, 'session'),
+    noDefaultFeatures: true,
+    features: 'session',
+    // What tokenward/browser loads, the SharedWorker's files included.
+    pageEntries: ['browser-session.js', 'browser-worker-client.js', 'browser-worker.js', 'browser-lazy.js', 'session-driver.js', 'browser-idb-store.js'],
+  },
 ];
 
 function cargoMetadata() {
@@ -113,9 +123,9 @@ function writePackageJson(version) {
 }
 
 // What a page loads: the Wasm, the wasm-bindgen glue, the browser entry and the error snippet.
-function printSizes(dir) {
+function printSizes({ dir, pageEntries = ['browser.js'] }) {
   const wasm = [join(dir, `${crateName}_bg.wasm`)];
-  const js = [join(dir, `${crateName}.js`), join(dir, 'browser.js'), ...findFiles(join(dir, 'snippets'), '.js')];
+  const js = [join(dir, `${crateName}.js`), ...pageEntries.map((f) => join(dir, f)), ...findFiles(join(dir, 'snippets'), '.js')];
   console.log(`\n${relative(root, dir)}/ as a page loads it`);
   console.log(`  ${crateName}_bg.wasm  ${formatSize(sizeOf(wasm))}`);
   console.log(`  JS (${js.length} files)    ${formatSize(sizeOf(js))}`);
@@ -150,7 +160,7 @@ async function main() {
   for (const flavour of [...FLAVOURS].reverse()) buildFlavour(flavour, targetDir);
   await minifyJs(pkgDir);
   writePackageJson(version);
-  for (const flavour of FLAVOURS) printSizes(flavour.dir);
+  for (const flavour of FLAVOURS) printSizes(flavour);
 }
 
 try {

@@ -603,23 +603,27 @@ fn logout_ends_every_instance_and_the_provider_session() {
 // ---- bad inputs at login ----
 
 /// What a second login on a logged-in instance meets; the first login's tokens must survive.
-fn bad_login(name: &str, cause: Cause, setup: impl FnOnce(&mut Sim), callback: impl FnOnce(&mut Sim, &str) -> String) {
-    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
-    let before = sim.stored_tokens().cloned();
-    setup(&mut sim);
-    let auth = sim.start_login(a);
-    let cb = callback(&mut sim, &auth);
-    let from = sim.clients[a].notices.len();
-    sim.callback(a, cb);
-    let notices = sim.clients[a].notices_since(from);
-    assert_eq!(errors(&notices), vec![cause], "{name}: {notices:?}");
-    assert_eq!(logged_out(&notices), None, "{name}");
-    assert_eq!(sim.stored_tokens().cloned(), before, "{name}: the stored tokens changed");
-    assert_clean(&sim);
+/// Once with the signature checked by the core, once by the driver (as in JS).
+fn bad_login(name: &str, cause: Cause, setup: impl Fn(&mut Sim), callback: impl Fn(&mut Sim, &str) -> String) {
+    for external_signatures in [false, true] {
+        let name = format!("{name} (external signatures: {external_signatures})");
+        let (mut sim, a) = logged_in(Config { external_signatures, ..server_config() }, ProviderConfig::default());
+        let before = sim.stored_tokens().cloned();
+        setup(&mut sim);
+        let auth = sim.start_login(a);
+        let cb = callback(&mut sim, &auth);
+        let from = sim.clients[a].notices.len();
+        sim.callback(a, cb);
+        let notices = sim.clients[a].notices_since(from);
+        assert_eq!(errors(&notices), vec![cause], "{name}: {notices:?}");
+        assert_eq!(logged_out(&notices), None, "{name}");
+        assert_eq!(sim.stored_tokens().cloned(), before, "{name}: the stored tokens changed");
+        assert_clean(&sim);
+    }
 }
 
-fn tamper(t: CodeTamper) -> impl FnOnce(&mut Sim) {
-    move |sim: &mut Sim| sim.provider.code_tamper = Some(t)
+fn tamper(t: CodeTamper) -> impl Fn(&mut Sim) {
+    move |sim: &mut Sim| sim.provider.code_tamper = Some(t.clone())
 }
 
 fn normal(sim: &mut Sim, auth: &str) -> String {
@@ -643,7 +647,75 @@ fn bad_login_inputs_are_errors_and_leave_the_tokens_alone() {
     bad_login("PKCE", Cause::PkceFailed, tamper(CodeTamper::PkceMismatch), normal);
     bad_login("provider down", Cause::Network, |sim| sim.script.push_back((Kind::Code, Fault::DropRequest)), normal);
     let stall = Fault::Answer { status: 503, body: "<html>down</html>".into(), retry_after: None };
-    bad_login("provider 503", Cause::ServerError, move |sim| sim.script.push_back((Kind::Code, stall)), normal);
+    bad_login("provider 503", Cause::ServerError, move |sim| sim.script.push_back((Kind::Code, stall.clone())), normal);
+}
+
+#[test]
+fn with_external_signatures_the_driver_is_asked_with_the_keys_and_webcrypto_parameters() {
+    let mut sim = Sim::new(ProviderConfig::default(), 7);
+    let a = sim.add_client(Config { external_signatures: true, ..browser_config() });
+    let auth = sim.start_login(a);
+    let cb = sim.authenticate(&auth);
+    sim.callback(a, cb);
+    assert!(sim.session(a).view(sim.now).authenticated);
+    let Some(tokenward::session::Command::VerifySignature { keys, import, verify, data, signature, .. }) = sim.clients[a].verify_requests.first().cloned() else {
+        panic!("no VerifySignature command")
+    };
+    assert_eq!(keys.len(), 1);
+    // The fake provider signs with ES256: the public point only, the curve bound at import.
+    let members: Vec<&str> = keys[0].keys().map(String::as_str).collect();
+    assert_eq!(members, ["crv", "kty", "x", "y"]);
+    assert_eq!((import.name.as_str(), import.named_curve.as_deref(), import.hash.as_deref()), ("ECDSA", Some("P-256"), None));
+    assert_eq!((verify.name.as_str(), verify.hash.as_deref()), ("ECDSA", Some("SHA-256")));
+    assert_eq!(data.matches('.').count(), 1, "the signing input is header.payload");
+    assert_eq!(signature.len(), 64, "raw r || s, as WebCrypto takes it");
+    assert_clean(&sim);
+}
+
+#[test]
+fn no_second_refresh_while_the_driver_checks_the_first_ones_id_token() {
+    let (mut sim, a) = logged_in(Config { external_signatures: true, ..server_config() }, ProviderConfig::default());
+    let spent = sim.stored_refresh_token().unwrap();
+    sim.held_signatures = Some(Vec::new());
+    force_refresh(&mut sim, a);
+    assert_eq!(sim.provider.refresh_requests, 1);
+    assert_eq!(sim.held_signatures.as_ref().unwrap().len(), 1, "the refreshed ID token is out for checking");
+    // Long past the refresh interval, asked again and again: the first answer is not in yet.
+    sim.run_for(10_000);
+    force_refresh(&mut sim, a);
+    ensure_fresh(&mut sim, a);
+    assert_eq!(sim.provider.refresh_requests, 1, "a second refresh would send a spent token");
+    assert!(matches!(sim.session(a).access(sim.now), Access::Pending));
+    assert_eq!(sim.stored_refresh_token().as_deref(), Some(spent.as_str()));
+    // The answer: the rotated token is stored and handed out.
+    for (i, ev) in sim.held_signatures.take().unwrap() {
+        sim.handle(i, ev);
+    }
+    sim.settle();
+    assert_ne!(sim.stored_refresh_token().as_deref(), Some(spent.as_str()));
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+    // (The forced request made meanwhile is served by a refresh after this one, with the
+    // rotated token: assert_clean checks that no token was presented twice.)
+    assert_clean(&sim);
+}
+
+#[test]
+fn a_signature_the_driver_cannot_check_fails_the_login_and_the_refresh_keeps_nothing_unchecked() {
+    // Login: an invalid_id_token error, the first login's tokens kept.
+    let (mut sim, a) = logged_in(Config { external_signatures: true, ..server_config() }, ProviderConfig::default());
+    let before = sim.stored_tokens().cloned();
+    sim.signature_error = Some("NotSupportedError: unrecognized algorithm".into());
+    let auth = sim.start_login(a);
+    let cb = sim.authenticate(&auth);
+    let from = sim.clients[a].notices.len();
+    sim.callback(a, cb);
+    let notices = sim.clients[a].notices_since(from);
+    assert_eq!(errors(&notices), vec![Cause::InvalidIdToken], "{notices:?}");
+    assert_eq!(sim.stored_tokens().cloned(), before);
+    // Refresh: the refreshed ID token cannot be trusted, so neither is its refresh token.
+    let notices = force_refresh(&mut sim, a);
+    assert_eq!(errors(&notices), vec![Cause::InvalidIdToken], "{notices:?}");
+    assert!(sim.stored_tokens().is_none_or(|t| t.access_token != before.as_ref().unwrap().access_token));
 }
 
 #[test]

@@ -127,7 +127,8 @@ fn build(w: &World) -> Sim {
     let mut sim = Sim::new(pcfg, w.seed);
     sim.store_latency_ms = w.store_latency_ms;
     sim.broadcast_latency_ms = w.broadcast_latency_ms;
-    let cfg = Config { idle_timeout: w.idle_timeout, ..server_config() };
+    // Half the worlds check ID-token signatures through the driver (as the JS bindings do).
+    let cfg = Config { idle_timeout: w.idle_timeout, external_signatures: w.seed & 1 == 1, ..server_config() };
     for _ in 0..w.instances {
         sim.add_client(cfg.clone());
     }

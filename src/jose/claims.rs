@@ -159,6 +159,10 @@ impl Claims {
     pub fn resource_roles(&self, client: &str) -> Vec<&str> {
         roles(self.raw.get("resource_access").and_then(|r| r.get(client)))
     }
+    /// The clients `resource_access` names (each with its roles in `resource_roles`).
+    pub fn resource_clients(&self) -> Vec<&str> {
+        self.raw.get("resource_access").and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    }
     pub fn has_realm_role(&self, role: &str) -> bool {
         self.realm_roles().contains(&role)
     }

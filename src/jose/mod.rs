@@ -18,6 +18,7 @@ pub(crate) mod kind;
 pub mod limits;
 pub(crate) mod options;
 pub(crate) mod roca;
+pub mod subtle;
 pub(crate) mod time_fmt;
 pub(crate) mod verify;
 

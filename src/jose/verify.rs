@@ -88,6 +88,10 @@ impl PendingSignature {
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
+    /// The parsed token, not verified yet.
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
 
     #[cfg(feature = "signature")]
     /// Check the signature here instead (the pure-Wasm path), as `verify` does. `keys` is

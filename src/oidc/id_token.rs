@@ -7,7 +7,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::error::{OidcError, OidcErrorKind, Result};
-use crate::{Algorithm, Hash, KeySet, Token, TokenKind, VerifyOptions};
+use crate::{Algorithm, Hash, KeySet, PendingSignature, Started, Token, TokenKind, VerifyOptions};
 
 pub struct IdTokenRules<'a> {
     pub issuer: &'a str,
@@ -37,16 +37,17 @@ pub fn at_hash(access_token: &str, alg: Algorithm) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
 }
 
-/// Verify an ID token. `now` is the estimated server time in seconds.
-pub fn verify(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<Token> {
-    let unverified = crate::decode(jwt).map_err(|e| fail(format!("the ID token is not a valid JWT: {}", e.message())))?;
-    // Keycloak marks ID tokens with typ "ID"; other providers mark nothing. Anything that
-    // says it is another kind (an access or refresh token) is refused.
-    let kind = match unverified.kind() {
-        TokenKind::Id => Some(TokenKind::Id),
-        TokenKind::Unknown => None,
-        other => return Err(fail(format!("the id_token member holds a {other} token"))),
-    };
+/// The first half of an ID-token check: what the token says about itself, and every
+/// check before the signature. The signature is then checked here (`verify`) or by the
+/// driver (WebCrypto, through the session's `VerifySignature` command), and `finish` runs
+/// the rest.
+pub enum IdCheck {
+    /// Verified already (the key set's cache remembered this token).
+    Done(Token),
+    Signature(PendingSignature),
+}
+
+fn options<'a>(rules: &IdTokenRules<'a>, kind: Option<TokenKind>) -> VerifyOptions {
     let mut opts = VerifyOptions { kind, clock_tolerance: rules.clock_tolerance, ..VerifyOptions::default() }
         .issuer(rules.issuer)
         .audience(rules.client_id)
@@ -55,14 +56,63 @@ pub fn verify(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> R
     if let Some(a) = rules.algorithms {
         opts = opts.algorithms(a);
     }
-    if let Some(m) = rules.max_age {
+    if rules.max_age.is_some() {
         opts = opts.require("auth_time");
+    }
+    opts
+}
+
+/// Keycloak marks ID tokens with typ "ID"; other providers mark nothing. Anything that says
+/// it is another kind (an access or refresh token) is refused.
+fn expected_kind(unverified: &Token) -> Result<Option<TokenKind>> {
+    match unverified.kind() {
+        TokenKind::Id => Ok(Some(TokenKind::Id)),
+        TokenKind::Unknown => Ok(None),
+        other => Err(fail(format!("the id_token member holds a {other} token"))),
+    }
+}
+
+/// Start checking an ID token. `now` is the estimated server time in seconds.
+pub fn start(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<IdCheck> {
+    let unverified = crate::decode(jwt).map_err(|e| fail(format!("the ID token is not a valid JWT: {}", e.message())))?;
+    let opts = options(rules, expected_kind(&unverified)?);
+    if let Some(m) = rules.max_age {
         let auth_time = unverified.claims().auth_time().unwrap_or(0);
-        if now - auth_time > m as i64 + rules.clock_tolerance as i64 {
+        if now.saturating_sub(auth_time) > (m as i64).saturating_add(rules.clock_tolerance as i64) {
             return Err(fail(format!("the login is older than max_age {m}s")));
         }
     }
-    let token = crate::verify(jwt, keys, &opts, now).map_err(|e| fail(format!("the ID token does not verify: {}", e.message())))?;
+    match crate::verify_start(jwt, keys, &opts, now).map_err(does_not_verify)? {
+        Started::Verified(token) => after_signature(token, rules).map(IdCheck::Done),
+        Started::NeedsSignature(p) => Ok(IdCheck::Signature(p)),
+    }
+}
+
+/// Finish what `start` began, with the signature verifier's answer for `pending`.
+pub fn finish(pending: PendingSignature, signature_ok: bool, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<Token> {
+    let opts = options(rules, expected_kind(pending.token())?);
+    let token = crate::verify_finish(pending, signature_ok, keys, &opts, now).map_err(does_not_verify)?;
+    after_signature(token, rules)
+}
+
+/// Verify an ID token, its signature checked here by the crate's verifiers.
+#[cfg(feature = "signature")]
+pub fn verify(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<Token> {
+    match start(jwt, keys, rules, now)? {
+        IdCheck::Done(token) => Ok(token),
+        IdCheck::Signature(p) => {
+            let ok = p.verify_here(keys);
+            finish(p, ok, keys, rules, now)
+        }
+    }
+}
+
+fn does_not_verify(e: crate::Error) -> OidcError {
+    fail(format!("the ID token does not verify: {}", e.message()))
+}
+
+/// The checks that need the verified token: azp, nonce and at_hash.
+fn after_signature(token: Token, rules: &IdTokenRules<'_>) -> Result<Token> {
     let c = token.claims();
     let aud = c.aud();
     if aud.len() > 1 && c.azp() != Some(rules.client_id) {

@@ -100,6 +100,12 @@ pub struct Config {
     /// See `DEFAULT_REQUEST_TIMEOUT_MS`.
     #[serde(default = "default_timeout")]
     pub request_timeout_ms: u64,
+    /// ID-token signatures are checked by the driver (`Command::VerifySignature`, the
+    /// runtime's WebCrypto) instead of the core's own verifiers. Not an app option: the JS
+    /// bindings always set it, and a build without the `signature` feature always works so.
+    /// Default false (Rust, with the `signature` feature).
+    #[serde(skip)]
+    pub external_signatures: bool,
 }
 
 fn default_scope() -> String {
@@ -145,6 +151,7 @@ impl Config {
             algorithms: None,
             clock_tolerance: crate::DEFAULT_CLOCK_TOLERANCE,
             request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
+            external_signatures: false,
         }
     }
 

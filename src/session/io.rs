@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::cause::Cause;
 use super::state::State;
 use crate::oidc::authorize::LoginOptions;
+use crate::jose::subtle::SubtleParams;
 use crate::oidc::HttpRequest;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +57,11 @@ pub enum Event {
     BackchannelLogout { sid: Option<String>, sub: Option<String> },
     /// A deadline from `next_deadline()` passed.
     Timer,
+    /// The answer to `Command::VerifySignature`: `ok` when the signature verified with one
+    /// of its keys; `error` when the verifier could not run (e.g. the runtime's WebCrypto
+    /// has no such algorithm), which counts as not verified.
+    #[serde(rename_all = "camelCase")]
+    SignatureChecked { id: u32, ok: bool, #[serde(default)] error: Option<String> },
 }
 
 fn yes() -> bool {
@@ -82,7 +88,16 @@ pub enum Command {
     /// Tell the app.
     #[serde(rename_all = "camelCase")]
     Notify { notice: Notice },
+    /// Check a JWS signature (an ID token's) with the runtime's WebCrypto: import each of
+    /// `keys` (public JWKs the core chose from the provider's key set) with `import`, verify
+    /// `signature` over the UTF-8 bytes of `data` with `verify`; answer `SignatureChecked`,
+    /// `ok` if any key verifies. Only with `Config::external_signatures` (the JS bindings).
+    #[serde(rename_all = "camelCase")]
+    VerifySignature { id: u32, keys: Vec<PublicJwk>, import: SubtleParams, verify: SubtleParams, data: String, signature: Vec<u8> },
 }
+
+/// A public key as a JWK's members, e.g. `{ kty: "RSA", n, e }`.
+pub type PublicJwk = std::collections::BTreeMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]

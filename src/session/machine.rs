@@ -16,7 +16,8 @@ use crate::oidc::authorize::{self, PendingLogin};
 use crate::oidc::pkce::{random_string, Random};
 use crate::oidc::token::{self, ClientAuth, TokenResponse};
 use crate::oidc::{callback, discovery, id_token, logout, HttpRequest, OidcError, OidcErrorKind};
-use crate::{Algorithm, KeySet};
+use crate::oidc::id_token::{IdCheck, IdTokenRules};
+use crate::{Algorithm, KeySet, PendingSignature};
 
 /// An access token of unknown lifetime (no `expires_in`, not a JWT) is treated as valid for
 /// this many seconds: short, so a wrong guess costs a refresh, never a stale token.
@@ -68,6 +69,16 @@ pub struct View {
     /// Estimated server - local clock, ms.
     pub skew_ms: i64,
     pub version: u64,
+    /// The access token's claims, when it is a JWT (an opaque token has none). As the
+    /// provider sent them over TLS: the client does not verify access tokens (they are for
+    /// resource servers), so these are for display and UI decisions, not authorization.
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The ID token's claims (verified when it was received).
+    pub id_claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Keycloak realm roles of the access token (`realm_access.roles`).
+    pub realm_roles: Vec<String>,
+    /// Keycloak client roles of the access token, by client (`resource_access`).
+    pub resource_roles: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +109,28 @@ enum Then {
     ProviderEnd { rt: Option<String>, hint: Option<String>, sid: Option<String> },
 }
 
+/// What an ID-token check continues with once its signature is known.
+enum AfterCheck {
+    Code { resp: TokenResponse, pending: PendingLogin, sent: u64, received: u64 },
+    Refresh { rt: String, resp: TokenResponse, nonce: Option<String>, sent: u64, received: u64 },
+}
+
+impl AfterCheck {
+    fn id_token(&self) -> Option<&str> {
+        match self {
+            AfterCheck::Code { resp, .. } | AfterCheck::Refresh { resp, .. } => resp.id_token.as_deref(),
+        }
+    }
+}
+
+/// An ID token whose signature is out with the driver (`Command::VerifySignature`).
+struct Checking {
+    id: u32,
+    pending: PendingSignature,
+    after: AfterCheck,
+    server_now: i64,
+}
+
 struct Saving {
     mutation: Mutation,
     then: Then,
@@ -124,6 +157,7 @@ pub struct Session {
     /// A code-exchange answer waiting for the JWKS.
     parked: Option<(TokenResponse, PendingLogin, u64, u64)>,
     jwks_retried: bool,
+    checking: Option<Checking>,
     want_fresh: bool,
     retry_at: Option<u64>,
     attempts: u32,
@@ -179,6 +213,7 @@ impl Session {
             deferred: Vec::new(),
             parked: None,
             jwks_retried: false,
+            checking: None,
             want_fresh: false,
             retry_at: None,
             attempts: 0,
@@ -283,6 +318,7 @@ impl Session {
     /// (`_now` keeps the signature of the time-dependent queries; the view itself is not.)
     pub fn view(&self, _now: u64) -> View {
         let t = self.state.tokens.as_ref();
+        let at = t.and_then(|t| crate::decode(&t.access_token).ok());
         View {
             authenticated: t.is_some(),
             access_token: t.map(|t| t.access_token.clone()),
@@ -296,6 +332,16 @@ impl Session {
             idle_deadline: t.and(self.idle_deadline()),
             skew_ms: self.state.clock.skew(),
             version: self.state.version,
+            claims: at.as_ref().map(|t| t.claims().raw().clone()),
+            id_claims: t.and_then(|t| t.id_token.as_deref()).and_then(|j| crate::decode(j).ok()).map(|t| t.claims().raw().clone()),
+            realm_roles: at.as_ref().map(|t| t.claims().realm_roles().into_iter().map(str::to_owned).collect()).unwrap_or_default(),
+            resource_roles: at
+                .as_ref()
+                .map(|t| {
+                    let c = t.claims();
+                    c.resource_clients().into_iter().map(|client| (client.to_owned(), c.resource_roles(client).into_iter().map(str::to_owned).collect())).collect()
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -327,6 +373,7 @@ impl Session {
                     self.end(Cause::BackchannelLogout, false, false);
                 }
             }
+            Event::SignatureChecked { id, ok, error } => self.on_signature_checked(id, ok, error),
             Event::Timer => {
                 self.lease_wait = self.lease_wait.filter(|w| *w > self.now);
                 if self.retry_at.is_some_and(|r| r <= self.now) {
@@ -542,13 +589,16 @@ impl Session {
         }
     }
 
-    fn keyset(&mut self) -> Option<&KeySet> {
-        let text = self.state.jwks.as_ref()?;
+    /// The key set parsed from the stored JWKS (parsed again only when the JWKS changed).
+    fn ensure_keys(&mut self) -> bool {
+        let Some(text) = self.state.jwks.as_ref() else { return false };
         if self.keys.as_ref().is_none_or(|(t, _)| t != text) {
-            let ks = KeySet::from_jwks(text).ok()?;
-            self.keys = Some((text.clone(), ks));
+            match KeySet::from_jwks(text) {
+                Ok(ks) => self.keys = Some((text.clone(), ks)),
+                Err(_) => return false,
+            }
         }
-        self.keys.as_ref().map(|(_, k)| k)
+        true
     }
 
     /// Login, callback and logout need the provider's metadata (and the store loaded).
@@ -615,29 +665,20 @@ impl Session {
     }
 
     fn on_code_response(&mut self, resp: TokenResponse, pending: PendingLogin, sent: u64, received: u64) {
-        if self.keyset().is_none() {
+        if !self.ensure_keys() {
             self.parked = Some((resp, pending, sent, received));
             self.fetch_jwks();
             return;
         }
-        let Some(id) = resp.id_token.clone() else {
+        if resp.id_token.is_none() {
             return self.error(Cause::InvalidIdToken, "the token response has no id_token (is openid in the scope?)".into());
-        };
+        }
         let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
-        let (issuer, client_id, tol) = (self.cfg.issuer.clone(), self.cfg.client_id.clone(), self.cfg.clock_tolerance);
-        let algs = self.algorithms.clone();
-        let rules = id_token::IdTokenRules {
-            issuer: &issuer,
-            client_id: &client_id,
-            nonce: Some(&pending.nonce),
-            nonce_required: true,
-            max_age: pending.max_age,
-            access_token: Some(&resp.access_token),
-            algorithms: algs.as_deref(),
-            clock_tolerance: tol,
-        };
-        let keys = self.keyset().expect("checked above");
-        match id_token::verify(&id, keys, &rules, server_now) {
+        self.check_id_token(AfterCheck::Code { resp, pending, sent, received }, server_now);
+    }
+
+    fn on_code_verified(&mut self, checked: Result<crate::Token, OidcError>, resp: TokenResponse, pending: PendingLogin, sent: u64, received: u64) {
+        match checked {
             Ok(tok) => {
                 self.jwks_retried = false;
                 let sid = tok.claims().sid().map(str::to_owned).or(resp.session_state.clone());
@@ -656,6 +697,82 @@ impl Session {
                 self.jwks_retried = false;
                 self.error(Cause::InvalidIdToken, e.message);
             }
+        }
+    }
+
+    /// The ID-token rules for what the check continues with: a login's nonce is required
+    /// and `max_age` applies; a refresh keeps the login's nonce, if any (OIDC Core 12.2).
+    fn id_rules<'a>(&'a self, after: &'a AfterCheck) -> IdTokenRules<'a> {
+        let (resp, nonce, nonce_required, max_age) = match after {
+            AfterCheck::Code { resp, pending, .. } => (resp, Some(pending.nonce.as_str()), true, pending.max_age),
+            AfterCheck::Refresh { resp, nonce, .. } => (resp, nonce.as_deref(), false, None),
+        };
+        IdTokenRules {
+            issuer: &self.cfg.issuer,
+            client_id: &self.cfg.client_id,
+            nonce,
+            nonce_required,
+            max_age,
+            access_token: Some(&resp.access_token),
+            algorithms: self.algorithms.as_deref(),
+            clock_tolerance: self.cfg.clock_tolerance,
+        }
+    }
+
+    /// Check the ID token of `after`'s response (the keys are loaded): everything before the
+    /// signature here, the signature here or by the driver, then `finish_id_check`.
+    fn check_id_token(&mut self, after: AfterCheck, server_now: i64) {
+        let Some((_, keys)) = self.keys.as_ref() else {
+            let e = OidcError::new(OidcErrorKind::IdToken, "no JWKS to verify the ID token");
+            return self.id_checked(Err(e), after);
+        };
+        let rules = self.id_rules(&after);
+        let started = id_token::start(after.id_token().unwrap_or_default(), keys, &rules, server_now);
+        let pending = match started {
+            Ok(IdCheck::Signature(p)) => p,
+            Ok(IdCheck::Done(t)) => return self.id_checked(Ok(t), after),
+            Err(e) => return self.id_checked(Err(e), after),
+        };
+        #[cfg(feature = "signature")]
+        if !self.cfg.external_signatures {
+            let ok = pending.verify_here(keys);
+            let checked = id_token::finish(pending, ok, keys, &rules, server_now);
+            return self.id_checked(checked, after);
+        }
+        let Some((import, verify)) = crate::jose::subtle::params(pending.alg()) else {
+            let e = OidcError::new(OidcErrorKind::IdToken, format!("{} ID tokens cannot be checked by the runtime's WebCrypto", pending.alg()));
+            return self.id_checked(Err(e), after);
+        };
+        let jwks = pending
+            .candidates()
+            .iter()
+            .filter_map(|&i| keys.keys().get(i)?.public_jwk())
+            .map(|members| members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            .collect();
+        let data = String::from_utf8_lossy(pending.message()).into_owned();
+        let signature = pending.signature().to_vec();
+        let id = self.take_id();
+        self.out.push_back(Command::VerifySignature { id, keys: jwks, import, verify, data, signature });
+        self.checking = Some(Checking { id, pending, after, server_now });
+    }
+
+    fn on_signature_checked(&mut self, id: u32, ok: bool, error: Option<String>) {
+        if self.checking.as_ref().is_none_or(|c| c.id != id) {
+            return;
+        }
+        let Some(Checking { pending, after, server_now, .. }) = self.checking.take() else { return };
+        let checked = match (&self.keys, error) {
+            (_, Some(why)) => Err(OidcError::new(OidcErrorKind::IdToken, format!("the ID token's signature could not be checked: {why}"))),
+            (Some((_, keys)), None) => id_token::finish(pending, ok, keys, &self.id_rules(&after), server_now),
+            (None, None) => Err(OidcError::new(OidcErrorKind::IdToken, "the JWKS changed while the ID token was checked")),
+        };
+        self.id_checked(checked, after);
+    }
+
+    fn id_checked(&mut self, checked: Result<crate::Token, OidcError>, after: AfterCheck) {
+        match after {
+            AfterCheck::Code { resp, pending, sent, received } => self.on_code_verified(checked, resp, pending, sent, received),
+            AfterCheck::Refresh { rt, resp, sent, received, .. } => self.on_refresh_verified(checked, rt, resp, sent, received),
         }
     }
 
@@ -736,7 +853,8 @@ impl Session {
     // ---- rotation ----
 
     fn busy(&self) -> bool {
-        self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Refresh { .. } | Req::Code { .. } | Req::ClientCredentials))
+        self.checking.is_some()
+            || self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Refresh { .. } | Req::Code { .. } | Req::ClientCredentials))
             || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. }))
             || self.queue.iter().any(|(m, _)| matches!(m, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. }))
     }
@@ -861,46 +979,39 @@ impl Session {
     }
 
     fn on_refreshed(&mut self, rt: String, resp: TokenResponse, sent: u64, received: u64) {
-        let prev = self.state.tokens.clone();
-        let (mut iss, mut sub) = (None, None);
-        if let Some(id) = resp.id_token.clone() {
-            let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
-            let nonce = prev.as_ref().and_then(|p| p.nonce.clone());
-            let (issuer, client_id, tol, algs) = (self.cfg.issuer.clone(), self.cfg.client_id.clone(), self.cfg.clock_tolerance, self.algorithms.clone());
-            let rules = id_token::IdTokenRules {
-                issuer: &issuer,
-                client_id: &client_id,
-                nonce: nonce.as_deref(),
-                nonce_required: false,
-                max_age: None,
-                access_token: Some(&resp.access_token),
-                algorithms: algs.as_deref(),
-                clock_tolerance: tol,
-            };
-            let checked = match self.keyset() {
-                Some(keys) => id_token::verify(&id, keys, &rules, server_now).and_then(|t| {
-                    match (prev.as_ref().and_then(|p| p.iss.as_deref()), prev.as_ref().and_then(|p| p.sub.as_deref())) {
-                        (Some(i), Some(s)) => id_token::same_identity(&t, i, s).map(|_| t),
-                        _ => Ok(t),
-                    }
-                }),
-                None => Err(OidcError::new(OidcErrorKind::IdToken, "no JWKS to verify the refreshed ID token")),
-            };
-            match checked {
-                Ok(t) => {
-                    iss = t.claims().iss().map(str::to_owned);
-                    sub = t.claims().sub().map(str::to_owned);
-                }
-                Err(e) => {
-                    // A refreshed ID token for someone else ends the session: the refresh
-                    // token it came with is not trusted either.
-                    return self.mutate(
-                        Mutation::Refused { rt, cause: Cause::InvalidIdToken },
-                        Then::Notify(vec![Notice::Error { cause: Cause::InvalidIdToken, message: e.message }]),
-                    );
-                }
+        if resp.id_token.is_none() {
+            return self.refresh_accepted(rt, resp, None, None, sent, received);
+        }
+        let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
+        let nonce = self.state.tokens.as_ref().and_then(|p| p.nonce.clone());
+        self.ensure_keys();
+        self.check_id_token(AfterCheck::Refresh { rt, resp, nonce, sent, received }, server_now);
+    }
+
+    fn on_refresh_verified(&mut self, checked: Result<crate::Token, OidcError>, rt: String, resp: TokenResponse, sent: u64, received: u64) {
+        if self.state.tokens.is_none() {
+            // The session ended while the ID token was checked: the answer is moot.
+            return;
+        }
+        let prev = self.state.tokens.as_ref();
+        let checked = checked.and_then(|t| match (prev.and_then(|p| p.iss.as_deref()), prev.and_then(|p| p.sub.as_deref())) {
+            (Some(i), Some(s)) => id_token::same_identity(&t, i, s).map(|_| t),
+            _ => Ok(t),
+        });
+        match checked {
+            Ok(t) => {
+                let (iss, sub) = (t.claims().iss().map(str::to_owned), t.claims().sub().map(str::to_owned));
+                self.refresh_accepted(rt, resp, iss, sub, sent, received);
+            }
+            Err(e) => {
+                // A refreshed ID token for someone else ends the session: the refresh
+                // token it came with is not trusted either.
+                self.mutate(Mutation::Refused { rt, cause: Cause::InvalidIdToken }, Then::Notify(vec![Notice::Error { cause: Cause::InvalidIdToken, message: e.message }]));
             }
         }
+    }
+
+    fn refresh_accepted(&mut self, rt: String, resp: TokenResponse, iss: Option<String>, sub: Option<String>, sent: u64, received: u64) {
         let sid = resp.session_state.clone().or_else(|| self.state.sid.clone());
         self.accept(resp, Some(rt), None, iss, sub, sid, sent, received, vec![Notice::Refreshed]);
     }
@@ -933,9 +1044,14 @@ impl Session {
 
     // ---- responses ----
 
-    fn send(&mut self, request: HttpRequest, req: Req) {
+    fn take_id(&mut self) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
+        id
+    }
+
+    fn send(&mut self, request: HttpRequest, req: Req) {
+        let id = self.take_id();
         self.inflight.push((id, req, self.now));
         self.out.push_back(Command::Send { id, request, timeout_ms: self.cfg.request_timeout_ms });
     }

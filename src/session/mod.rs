@@ -16,6 +16,6 @@ pub mod state;
 
 pub use cause::Cause;
 pub use config::{Backchannel, Config, Flow};
-pub use io::{Command, Event, Notice};
+pub use io::{Command, Event, Notice, PublicJwk};
 pub use machine::{Access, Now, Session, View, LEASE_MARGIN_MS, MIN_REFRESH_INTERVAL_MS, UNKNOWN_LIFETIME};
 pub use state::{State, Tokens};

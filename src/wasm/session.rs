@@ -66,6 +66,7 @@ fn event(v: &JsValue) -> JsResult<Event> {
         },
         "backchannelLogout" => Event::BackchannelLogout { sid: field(v, "sid")?, sub: field(v, "sub")? },
         "timer" => Event::Timer,
+        "signatureChecked" => Event::SignatureChecked { id: field(v, "id")?, ok: field(v, "ok")?, error: field(v, "error")? },
         other => return Err(invalid_option(format!("unknown session event type \"{other}\""))),
     })
 }
@@ -88,7 +89,10 @@ impl JsSession {
     /// A session machine for `config` (see `SessionConfig` in the typings).
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "SessionConfig")] config: JsValue) -> JsResult<JsSession> {
-        let cfg: Config = serde_wasm_bindgen::from_value(config).map_err(|e| invalid_option(format!("session config: {e}")))?;
+        let mut cfg: Config = serde_wasm_bindgen::from_value(config).map_err(|e| invalid_option(format!("session config: {e}")))?;
+        // ID-token signatures go to the driver's WebCrypto (native code in every JS runtime),
+        // so the session needs no signature crypto in its Wasm.
+        cfg.external_signatures = true;
         let mut probe = [0u8; 8];
         getrandom::getrandom(&mut probe).map_err(|_| invalid_option("no secure random source (crypto.getRandomValues) in this runtime"))?;
         let inner = Session::new(cfg, Box::new(PlatformRandom)).map_err(|e| invalid_option(e.message))?;

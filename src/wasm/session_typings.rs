@@ -29,7 +29,7 @@ export interface SessionConfig {
   adminClientSecret?: string;
   /** Default 'authorization_code'. */
   flow?: 'authorization_code' | 'client_credentials';
-  algorithms?: Algorithm[];
+  algorithms?: ('RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA')[];
   /** Seconds. Default 30. */
   clockTolerance?: number;
   /** Default 10000. */
@@ -67,7 +67,8 @@ export type SessionEvent =
   | { type: 'activity' }
   | { type: 'logout'; provider?: boolean; revoke?: boolean; uiLocales?: string | null }
   | { type: 'backchannelLogout'; sid: string | null; sub: string | null }
-  | { type: 'timer' };
+  | { type: 'timer' }
+  | { type: 'signatureChecked'; id: number; ok: boolean; error?: string | null };
 
 export interface HttpRequest { method: 'GET' | 'POST' | 'DELETE'; url: string; headers: [string, string][]; body?: string }
 
@@ -85,7 +86,15 @@ export type SessionCommand =
   | { type: 'send'; id: number; request: HttpRequest; timeoutMs: number }
   | { type: 'navigate'; url: string }
   | { type: 'submitForm'; url: string; fields: [string, string][] }
-  | { type: 'notify'; notice: SessionNotice };
+  | { type: 'notify'; notice: SessionNotice }
+  | {
+      /** Check a JWS signature with WebCrypto: import each key with `import`, verify with `verify`. */
+      type: 'verifySignature'; id: number; keys: Record<string, string>[];
+      import: SubtleParams; verify: SubtleParams; data: string; signature: number[];
+    };
+
+/** A WebCrypto algorithm object, as the core decides it. */
+export interface SubtleParams { name: string; hash?: string; namedCurve?: string; saltLength?: number }
 
 export type SessionAccess =
   | { status: 'ready'; accessToken: string }
@@ -106,5 +115,13 @@ export interface SessionView {
   idleDeadline: number | null;
   skewMs: number;
   version: number;
+  /** The access token's claims (a JWT's; null for an opaque token), not verified by the client. */
+  claims: Claims | null;
+  /** The ID token's claims, verified when it was received. */
+  idClaims: Claims | null;
+  /** Keycloak realm roles of the access token. */
+  realmRoles: string[];
+  /** Keycloak client roles of the access token, by client. */
+  resourceRoles: Record<string, string[]>;
 }
 "#;

@@ -98,30 +98,6 @@ export interface JoseHeader {
   [member: string]: unknown;
 }
 
-export interface Claims {
-  iss?: string;
-  sub?: string;
-  aud?: string | string[];
-  exp?: number;
-  nbf?: number;
-  iat?: number;
-  jti?: string;
-  azp?: string;
-  sid?: string;
-  scope?: string;
-  typ?: string;
-  nonce?: string;
-  auth_time?: number;
-  acr?: string;
-  at_hash?: string;
-  preferred_username?: string;
-  email?: string;
-  name?: string;
-  realm_access?: { roles?: string[] };
-  resource_access?: Record<string, { roles?: string[] }>;
-  [claim: string]: unknown;
-}
-
 export type CheckId =
   | 'options' | 'structure' | 'header' | 'payload' | 'crit' | 'algorithm' | 'key' | 'signature'
   | 'exp' | 'nbf' | 'iat' | 'max_age' | 'iss' | 'aud' | 'azp' | 'kind' | 'required';

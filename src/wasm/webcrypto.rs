@@ -7,6 +7,7 @@
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::jose::subtle::{Member, SubtleParams};
 use crate::{Algorithm, Key};
 
 use super::convert::object;
@@ -25,41 +26,23 @@ fn call(subtle: &JsValue, method: &str, args: &[JsValue]) -> Result<Promise, JsV
     f.apply(subtle, &args.iter().collect::<Array>())?.dyn_into::<Promise>()
 }
 
-fn hash(alg: Algorithm) -> JsValue {
-    JsValue::from_str(match alg.hash() {
-        crate::Hash::Sha256 => "SHA-256",
-        crate::Hash::Sha384 => "SHA-384",
-        crate::Hash::Sha512 => "SHA-512",
-    })
+fn js_params(p: &SubtleParams) -> JsValue {
+    let members: Vec<(&str, JsValue)> = p
+        .members()
+        .into_iter()
+        .map(|(name, m)| {
+            (name, match m {
+                Member::Text(t) => JsValue::from_str(t),
+                Member::Number(n) => JsValue::from(n),
+            })
+        })
+        .collect();
+    object(&members)
 }
 
-/// WebCrypto's names for the import (key) and verify (operation) parameters.
+/// WebCrypto's import (key) and verify (operation) parameters, as the core decides them.
 fn params(alg: Algorithm) -> Option<(JsValue, JsValue)> {
-    let name = |n: &str| JsValue::from_str(n);
-    Some(match alg {
-        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => (
-            object(&[("name", name("RSASSA-PKCS1-v1_5")), ("hash", hash(alg))]),
-            object(&[("name", name("RSASSA-PKCS1-v1_5"))]),
-        ),
-        // RFC 7518 3.5: the salt is as long as the hash.
-        Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => (
-            object(&[("name", name("RSA-PSS")), ("hash", hash(alg))]),
-            object(&[("name", name("RSA-PSS")), ("saltLength", JsValue::from(alg.hash().len() as u32))]),
-        ),
-        Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => {
-            let curve = match alg {
-                Algorithm::ES256 => "P-256",
-                Algorithm::ES384 => "P-384",
-                _ => "P-521",
-            };
-            (
-                object(&[("name", name("ECDSA")), ("namedCurve", name(curve))]),
-                object(&[("name", name("ECDSA")), ("hash", hash(alg))]),
-            )
-        }
-        Algorithm::EdDSA => (object(&[("name", name("Ed25519"))]), object(&[("name", name("Ed25519"))])),
-        _ => return None,
-    })
+    crate::jose::subtle::params(alg).map(|(import, verify)| (js_params(&import), js_params(&verify)))
 }
 
 /// `subtle.importKey('jwk', …)` for `key` as used by `alg` (RSA and ECDSA keys are bound to

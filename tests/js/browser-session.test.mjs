@@ -139,7 +139,7 @@ test("a misconfiguration says why: 'locks' with memory storage", { skip, timeout
   await page.goto(`${base}/spa.html${query({})}`);
   await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
   const msg = await page.evaluate(async () => {
-    const { createSession } = await import('/pkg/browser-session.js');
+    const { createSession } = await import('/pkg/session/browser-session.js');
     try {
       createSession({ issuer: 'http://127.0.0.1/realms/x', clientId: 'c', redirectUri: 'http://127.0.0.1/', coordination: 'locks' });
       return 'no error';

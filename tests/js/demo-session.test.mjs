@@ -44,7 +44,7 @@ test('demo: session page logs alice in and out through the provider', {
   timeout: 30_000,
   skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`,
 }, async (t) => {
-  assert.ok(existsSync(`${root}pkg/session-browser.js`), 'pkg/ is not built: run npm run build first');
+  assert.ok(existsSync(`${root}pkg/session/session-browser.js`), 'pkg/ is not built: run npm run build first');
   const demo = startDemo();
   t.after(async () => {
     if (demo.child.exitCode === null) demo.child.kill('SIGINT');
@@ -94,7 +94,7 @@ test('demo: session page logs alice in and out through the provider', {
   // The SharedWorker's script request is reported against the page and aborted when the page
   // navigates (to the provider and back) while the worker lives on: not a failure of the page.
   page.on('requestfailed', (req) => {
-    if (req.url().endsWith('/pkg/browser-worker.js') && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    if (req.url().endsWith('/pkg/session/browser-worker.js') && req.failure()?.errorText === 'net::ERR_ABORTED') return;
     problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
   });
   page.on('response', (res) => res.status() >= 400 && problems.push(`HTTP ${res.status()}: ${res.url()}`));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startProvider } from '../provider/index.mjs';
 import { completeLogin } from '../provider/login.mjs';
-import { createSessionDriver, memoryStore, SessionError } from '../../pkg/session-node.js';
+import { createSessionDriver, memoryStore, SessionError } from '../../pkg/session/session-node.js';
 
 let provider;
 let redirectUri;

@@ -67,6 +67,20 @@ fn form_value(req: &HttpRequest, name: &str) -> Option<String> {
     form_urlencoded::parse(req.body.as_deref().unwrap_or("").as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
+/// `Command::VerifySignature` checked natively: `data.signature` as a JWS against each key
+/// (given the token's kid, which WebCrypto never looks at).
+fn signature_verifies(keys: &[tokenward::session::PublicJwk], data: &str, signature: &[u8]) -> bool {
+    use base64::Engine;
+    let token = format!("{data}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature));
+    let kid = tokenward::decode(&token).ok().and_then(|t| t.header().kid().map(str::to_owned));
+    keys.iter().any(|k| {
+        let mut k = k.clone();
+        k.extend(kid.clone().map(|kid| ("kid".to_owned(), kid)));
+        let jwks = serde_json::json!({ "keys": [k] }).to_string();
+        tokenward::KeySet::from_jwks(&jwks).is_ok_and(|ks| tokenward::verify_jws(&token, &ks, None).is_ok())
+    })
+}
+
 /// What the network does to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
@@ -141,6 +155,8 @@ pub struct Client {
     pub forms: Vec<(String, Vec<(String, String)>)>,
     /// Local times of this instance's refresh requests.
     pub refresh_sends: Vec<u64>,
+    /// Every `Command::VerifySignature` this instance sent.
+    pub verify_requests: Vec<Command>,
     seed: u64,
 }
 
@@ -177,6 +193,11 @@ pub struct Sim {
     /// Check that at most one refresh is in flight at once. Off only in tests that freeze
     /// an instance on purpose.
     pub check_single_flight: bool,
+    /// When set, the driver's signature checks fail to run with this error (a WebCrypto
+    /// without the algorithm).
+    pub signature_error: Option<String>,
+    /// When set, the driver's signature answers wait here until released (a slow WebCrypto).
+    pub held_signatures: Option<Vec<(usize, Event)>>,
     pub violations: Vec<String>,
     /// Every refresh token an instance has received a verdict on (rotated, or refused 4xx).
     pub judged: BTreeSet<String>,
@@ -206,6 +227,8 @@ impl Sim {
             broadcast_latency_ms: 0,
             broadcast: true,
             check_single_flight: true,
+            signature_error: None,
+            held_signatures: None,
             violations: Vec::new(),
             judged: BTreeSet::new(),
             lost_rotation: BTreeSet::new(),
@@ -222,7 +245,7 @@ impl Sim {
     pub fn add_client(&mut self, config: Config) -> usize {
         let seed = self.rng.next_u64();
         let session = Session::new(config.clone(), Box::new(SeededRandom::new(seed))).expect("a valid config");
-        self.clients.push(Client { session, config, notices: Vec::new(), navigations: Vec::new(), forms: Vec::new(), refresh_sends: Vec::new(), seed });
+        self.clients.push(Client { session, config, notices: Vec::new(), navigations: Vec::new(), forms: Vec::new(), refresh_sends: Vec::new(), verify_requests: Vec::new(), seed });
         let i = self.clients.len() - 1;
         self.handle(i, Event::Start);
         self.settle();
@@ -279,6 +302,18 @@ impl Sim {
                 Command::Navigate { url } => self.clients[i].navigations.push(url),
                 Command::SubmitForm { url, fields } => self.clients[i].forms.push((url, fields)),
                 Command::Notify { notice } => self.clients[i].notices.push((self.now, notice)),
+                // The driver's WebCrypto, played by the crate's verifiers, a millisecond later.
+                Command::VerifySignature { id, ref keys, ref data, ref signature, .. } => {
+                    let ok_input = signature_verifies(keys, data, signature);
+                    self.clients[i].verify_requests.push(cmd.clone());
+                    let error = self.signature_error.clone();
+                    let ok = error.is_none() && ok_input;
+                    let event = Event::SignatureChecked { id, ok, error };
+                    match self.held_signatures.as_mut() {
+                        Some(held) => held.push((i, event)),
+                        None => self.schedule(self.now + 1, Delivery { inst: i, event, flight: None }),
+                    }
+                }
             }
         }
     }
@@ -488,11 +523,12 @@ impl Sim {
         }
     }
 
-    /// Whenever nothing is in flight or being saved, the store holds the provider's newest
+    /// Whenever nothing is in flight, being checked or being saved, the store holds the provider's newest
     /// refresh token for its session, unless that session is over or an answer carrying the
     /// newest one was lost (then nobody can have it).
     fn check_newest(&mut self) {
-        let settled = self.flights.iter().all(|f| f.done || f.kind != Kind::Refresh) && !self.queue.values().any(|d| matches!(d.event, Event::Saved { .. }));
+        let settled = self.flights.iter().all(|f| f.done || f.kind != Kind::Refresh) && !self.queue.values().any(|d| matches!(d.event, Event::Saved { .. } | Event::SignatureChecked { .. }))
+            && self.held_signatures.as_ref().is_none_or(Vec::is_empty);
         if !settled {
             return;
         }

@@ -1,10 +1,10 @@
 // tokenward/browser: what a single-page app imports instead of keycloak-js or oidc-client-ts.
 // A thin shim over the session driver: storage, cross-tab notification and locks, activity
 // and wake-up listeners, navigation. Every decision (when to refresh, what an error means,
-// when the idle policy ends the session) is the Rust core's.
-import { decode, ready, SessionCore } from './browser-lazy.js';
+// when the idle policy ends the session) is the Rust core's. With the SharedWorker the core
+// (and its Wasm) loads in the worker only; otherwise this tab imports it on first use.
 import { indexedDbStore } from './browser-idb-store.js';
-import { workerDriver } from './browser-worker-client.js';
+import { EMPTY_VIEW, workerDriver } from './browser-worker-client.js';
 import { createDriver, memoryStore, SessionError } from './session-driver.js';
 
 export { SessionError };
@@ -13,14 +13,6 @@ const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
 const WAKE = ['visibilitychange', 'pageshow', 'online', 'focus'];
 // Activity is reported at most this often (ms): the core only needs to know the user is there.
 const ACTIVITY_THROTTLE_MS = 1000;
-
-function decodeOrNull(jwt) {
-  try {
-    return jwt ? decode(jwt) : null;
-  } catch {
-    return null; // an opaque access token: no claims to show
-  }
-}
 
 /** Store writes announced to the other tabs, and compare-and-set taken under a Web Lock. */
 function coordinated(store, name, useLocks) {
@@ -127,13 +119,14 @@ export function createSession(options = {}) {
   const session = new EventTarget();
   // The Wasm loads in the background (no top-level await, so bundlers' defaults accept this
   // module); every method waits for it. A bad option in the core's configuration rejects them.
-  const built = ready.then(() => {
+  const built = (async () => {
     if (mode === 'shared-worker') {
-      // The worker checks the configuration again; checking here too reports a bad option in
-      // this tab, as on the other paths.
-      createDriver(SessionCore, { userAgent: true, ...config, store: memoryStore() }).dispose();
+      // The worker checks the configuration: a bad option rejects every method here.
       driver = workerDriver(name, { userAgent: true, ...config }, kind, { navigate, submitForm, seed: takePending(name) });
+      await driver.ready;
     } else {
+      const { ready, SessionCore } = await import('./browser-lazy.js');
+      await ready;
       const { store, memory } = pickStore(kind, storage, name);
       coord = mode === 'none' ? null : coordinated(store, name, mode === 'locks');
       driver = createDriver(SessionCore, {
@@ -151,7 +144,7 @@ export function createSession(options = {}) {
       driver.addEventListener(type, (e) => session.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
     }
     return driver;
-  });
+  })();
   built.catch(() => {}); // reported by the methods, not as an unhandled rejection
   const later = (fn) => async (...args) => fn(await built, ...args);
 
@@ -169,8 +162,7 @@ export function createSession(options = {}) {
   if (config.idleTimeout) for (const t of ACTIVITY) addEventListener(t, onActivity, { passive: true, capture: true });
   for (const t of WAKE) addEventListener(t, onWake);
 
-  const view = () => (driver ? driver.view() : { authenticated: false, accessToken: null, idToken: null, expiresAt: null, offline: false });
-  const token = () => decodeOrNull(view().accessToken);
+  const view = () => driver?.view() ?? EMPTY_VIEW;
 
   // defineProperties, not Object.assign: assign would read each getter once and copy its value.
   return Object.defineProperties(session, Object.getOwnPropertyDescriptors({
@@ -189,10 +181,10 @@ export function createSession(options = {}) {
       return view().authenticated;
     },
     get claims() {
-      return token()?.claims ?? null;
+      return view().claims;
     },
     get idClaims() {
-      return decodeOrNull(view().idToken)?.claims ?? null;
+      return view().idClaims;
     },
     get expiresAt() {
       return view().expiresAt;
@@ -200,8 +192,9 @@ export function createSession(options = {}) {
     get offline() {
       return view().offline;
     },
-    hasRealmRole: (role) => token()?.hasRealmRole(role) ?? false,
-    hasResourceRole: (role, client = config.clientId) => token()?.hasResourceRole(role, client) ?? false,
+    // The core read the roles out of the access token (Keycloak's realm_access / resource_access).
+    hasRealmRole: (role) => view().realmRoles.includes(role),
+    hasResourceRole: (role, client = config.clientId) => (view().resourceRoles[client] ?? []).includes(role),
     dispose() {
       for (const t of ACTIVITY) removeEventListener(t, onActivity, { capture: true });
       for (const t of WAKE) removeEventListener(t, onWake);

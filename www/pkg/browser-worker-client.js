@@ -3,6 +3,12 @@
 // tokens, never the refresh token.
 import { authorizedFetch, SessionError } from './session-driver.js';
 
+/** What a tab sees before the core answered: no session. */
+export const EMPTY_VIEW = Object.freeze({
+  authenticated: false, accessToken: null, idToken: null, expiresAt: null, offline: false,
+  claims: null, idClaims: null, realmRoles: [], resourceRoles: {},
+});
+
 export function workerDriver(name, config, storage, { navigate, submitForm, seed }) {
   // Static options, so bundlers (Vite, webpack) recognise the worker and bundle it; one worker
   // serves every (issuer, client) of the origin, keyed by name inside.
@@ -11,7 +17,7 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
   const events = new EventTarget();
   const calls = new Map();
   let nextId = 1;
-  let view = { authenticated: false, accessToken: null, idToken: null, expiresAt: null, offline: false };
+  let view = EMPTY_VIEW;
 
   port.onmessage = ({ data }) => {
     if (data.view) view = data.view;
@@ -41,6 +47,8 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
 
   addEventListener('pagehide', () => port.postMessage({ bye: true }));
   return {
+    /** Resolves once the worker has the session (rejects on a bad option). */
+    ready,
     addEventListener: events.addEventListener.bind(events),
     removeEventListener: events.removeEventListener.bind(events),
     start: () => call('start'),

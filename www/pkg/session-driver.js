@@ -144,12 +144,37 @@ export function createDriver(SessionCore, options = {}) {
         lastNavigation = cmd.url;
         options.submitForm?.(cmd.url, cmd.fields);
         break;
+      case 'verifySignature':
+        track(verifySignature(cmd));
+        break;
       case 'notify': {
         const { type, ...detail } = cmd.notice;
         events.dispatchEvent(new CustomEvent(type, { detail }));
         break;
       }
     }
+  }
+
+  // The core chose the keys and the WebCrypto parameters; this only runs the primitive.
+  async function verifySignature({ id, keys, import: importParams, verify, data, signature }) {
+    let ok = false;
+    let error = null;
+    try {
+      const subtle = globalThis.crypto?.subtle;
+      if (!subtle) throw new Error('this runtime has no WebCrypto (crypto.subtle)');
+      const bytes = new TextEncoder().encode(data);
+      const sig = new Uint8Array(signature);
+      for (const jwk of keys) {
+        const key = await subtle.importKey('jwk', jwk, importParams, false, ['verify']);
+        if (await subtle.verify(verify, key, sig, bytes)) {
+          ok = true;
+          break;
+        }
+      }
+    } catch (e) {
+      error = `${e?.name ?? 'Error'}: ${e?.message ?? e}`;
+    }
+    feed({ type: 'signatureChecked', id, ok, error });
   }
 
   async function send({ id, request, timeoutMs }) {

@@ -2,7 +2,7 @@
 // (discovery, PKCE, code exchange, refresh shared by every tab, logout); this page shows its
 // getters and events. Open it in two tabs: they share one session and one refresh. Tokens are
 // never logged; claims are shown decoded.
-import { createSession } from '/pkg/browser-session.js';
+import { createSession } from '/pkg/session/browser-session.js';
 
 const $ = (id) => document.getElementById(id);
 

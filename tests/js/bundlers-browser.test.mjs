@@ -1,6 +1,6 @@
-// tokenward/browser in an app built by Vite with its default configuration (no config file),
-// loaded in Chromium: the build must succeed (no top-level await, the Wasm and the SharedWorker
-// found as assets) and the session must work from the bundle.
+// tokenward/browser in an app built by Vite and by webpack, each with its default configuration
+// (no config file), loaded in Chromium: the build must succeed (no top-level await, the Wasm and
+// the SharedWorker found as assets) and the session must work from the bundle.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -21,6 +21,9 @@ before(async () => {
   await mkdir(join(dir, 'node_modules'));
   await symlink(pkg, join(dir, 'node_modules', 'tokenward'), 'dir');
   await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>vite app</title><script type="module" src="/main.js"></script>\n');
+  // webpack's defaults: the entry is src/index.js, the bundle dist/main.js.
+  await mkdir(join(dir, 'src'));
+  await writeFile(join(dir, 'src', 'index.js'), "import '../main.js';\n");
   await writeFile(
     join(dir, 'main.js'),
     `import { createSession } from 'tokenward/browser';
@@ -55,10 +58,9 @@ test("Vite 5/6's default target ('modules') builds the app: no top-level await i
   await build({ root: dir, configFile: false, logLevel: 'silent', build: { target: MODULES_TARGET, outDir: join(dir, 'dist-modules') } });
 });
 
-test('an app built by Vite with its defaults runs tokenward/browser, tokenward, tokenward/lite and tokenward/session', { skip, timeout: 120_000 }, async (t) => {
-  const { build } = await import('vite');
-  await build({ root: dir, configFile: false, logLevel: 'error' });
-  const dist = join(dir, 'dist');
+/** Serve `dist` (with `html` as its page when the bundler writes none), log in from the bundle. */
+async function runBundle(t, dist, html) {
+  if (html) await writeFile(join(dist, 'index.html'), html);
   const server = createStaticServer({ mounts: [{ prefix: '/', dir: dist }] });
   const base = await listen(server, 0);
   t.after(() => new Promise((resolve) => server.close(resolve)));
@@ -80,4 +82,22 @@ test('an app built by Vite with its defaults runs tokenward/browser, tokenward, 
   await page.waitForSelector('input[name="username"]', { timeout: 20_000 });
   assert.ok(page.url().startsWith(`${provider.issuer}/`));
   assert.deepEqual(problems, []);
+}
+
+test('an app built by Vite with its defaults runs tokenward/browser, tokenward, tokenward/lite and tokenward/session', { skip, timeout: 120_000 }, async (t) => {
+  const { build } = await import('vite');
+  await build({ root: dir, configFile: false, logLevel: 'error' });
+  await runBundle(t, join(dir, 'dist'));
+});
+
+test('an app built by webpack with its defaults runs the same entries', { skip, timeout: 180_000 }, async (t) => {
+  const { default: webpack } = await import('webpack');
+  const outDir = join(dir, 'dist-webpack');
+  // No configuration but where the app is and where the bundle goes (webpack's own default is
+  // dist/, which the Vite build above uses).
+  const stats = await new Promise((resolve, reject) =>
+    webpack({ context: dir, output: { path: outDir } }, (err, s) => (err ? reject(err) : resolve(s))),
+  );
+  assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true }));
+  await runBundle(t, outDir, '<!doctype html><meta charset="utf-8"><title>webpack app</title><script src="main.js"></script>\n');
 });

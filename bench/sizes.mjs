@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// What a single-page app ships for its OIDC client, gzip -9: tokenward/browser as it loads
+// (pkg/session/: the Wasm and every JS file, the SharedWorker's included) beside keycloak-js,
+// oidc-client-ts and auth0-spa-js, each bundled by esbuild (minified ESM, browser platform,
+// everything it imports). Not a test: `npm run bench:sizes` after `./run build`.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { formatSize, sizeOf } from '../scripts/lib/sizes.mjs';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SESSION = join(ROOT, 'pkg', 'session');
+// Mirrors scripts/build.mjs's list for the session flavour.
+const BROWSER_FILES = ['tokenward_bg.wasm', 'tokenward.js', 'browser-session.js', 'browser-worker-client.js', 'browser-worker.js', 'browser-lazy.js', 'session-driver.js', 'browser-idb-store.js'];
+const PEERS = {
+  'keycloak-js': "export { default } from 'keycloak-js';",
+  'oidc-client-ts': "export { UserManager, WebStorageStateStore } from 'oidc-client-ts';",
+  '@auth0/auth0-spa-js': "export { createAuth0Client } from '@auth0/auth0-spa-js';",
+};
+
+async function bundled(name, source) {
+  const out = await build({
+    stdin: { contents: source, resolveDir: ROOT, loader: 'js' },
+    bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+  });
+  const bytes = out.outputFiles[0].contents;
+  const version = (await import(join(ROOT, 'node_modules', name, 'package.json'), { with: { type: 'json' } })).default.version;
+  return { name: `${name} ${version}`, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+if (!existsSync(join(SESSION, 'tokenward_bg.wasm'))) {
+  console.error('pkg/session/ is not built: run ./run build first');
+  process.exit(1);
+}
+const snippets = readdirSync(join(SESSION, 'snippets'), { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join('snippets', f));
+const ours = sizeOf([...BROWSER_FILES, ...snippets].map((f) => join(SESSION, f)));
+const rows = [{ name: 'tokenward/browser (Wasm + JS)', ...ours }];
+for (const [name, source] of Object.entries(PEERS)) rows.push(await bundled(name, source));
+console.log('| library | raw bytes | gzip -9 bytes |\n| --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.name} | ${r.raw.toLocaleString('en-US')} | ${r.gzip.toLocaleString('en-US')} |`);
+console.log(`\ntokenward/browser: ${formatSize(ours)} (Wasm ${formatSize(sizeOf([join(SESSION, 'tokenward_bg.wasm')]))})`);

@@ -1,0 +1,384 @@
+//! The verification API's bindings (`tokenward`, `tokenward/lite`): `Token`, `KeySet`,
+//! `decode`, `verify`, `explain`, `verifyAsync`. Each method a line or two over the core.
+
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+use std::cell::RefCell;
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::errors::{self, invalid_option, to_js, JsResult};
+use super::{convert, options, roles};
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+use super::webcrypto;
+
+/// A decoded token: header, claims, kind and Keycloak role / scope helpers. Returned by
+/// `decode` (unverified) and `verify` (verified). It holds only the JS objects it hands
+/// out, so the Rust side frees the decoded token at once: nothing large waits for the
+/// JS garbage collector's finalizers.
+#[wasm_bindgen(js_name = Token)]
+pub struct JsToken {
+    header: JsValue,
+    claims: JsValue,
+    kind: crate::TokenKind,
+}
+
+/// The frozen JS header and claims of a token, built once per token (see `Token::memo`).
+struct JsParts {
+    header: JsValue,
+    claims: JsValue,
+}
+
+// SAFETY: JsValue is neither Send nor Sync because JS values belong to one thread. This crate's
+// Wasm build has no threads (wasm32 without the atomics feature, checked below), so the value
+// can never be reached from another thread.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Send for JsParts {}
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for JsParts {}
+
+impl JsToken {
+    /// A decoded token: fresh objects, the caller's own.
+    fn decoded(t: crate::Token) -> Self {
+        Self {
+            header: convert::parse_json(t.header().json()),
+            claims: convert::parse_json(t.claims().json()),
+            kind: t.kind(),
+        }
+    }
+}
+
+/// A verified token: its frozen objects are built once and shared by every cache hit.
+impl From<crate::Token> for JsToken {
+    fn from(t: crate::Token) -> Self {
+        let build = |t: &crate::Token| JsParts {
+            header: errors::parse_frozen(t.header().json()),
+            claims: errors::parse_frozen(t.claims().json()),
+        };
+        let (header, claims) = match t.memo(build) {
+            Some(parts) => (parts.header.clone(), parts.claims.clone()),
+            None => {
+                let parts = build(&t);
+                (parts.header, parts.claims)
+            }
+        };
+        Self { header, claims, kind: t.kind() }
+    }
+}
+
+#[wasm_bindgen(js_class = Token)]
+impl JsToken {
+    #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
+    pub fn header(&self) -> JsValue {
+        self.header.clone()
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "Claims")]
+    pub fn claims(&self) -> JsValue {
+        self.claims.clone()
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "TokenKind")]
+    pub fn kind(&self) -> String {
+        self.kind.name().to_owned()
+    }
+    #[wasm_bindgen(js_name = realmRoles, unchecked_return_type = "string[]")]
+    pub fn realm_roles(&self) -> js_sys::Array {
+        roles::realm(&self.claims)
+    }
+    #[wasm_bindgen(js_name = resourceRoles, unchecked_return_type = "string[]")]
+    pub fn resource_roles(&self, client: &str) -> js_sys::Array {
+        roles::resource(&self.claims, client)
+    }
+    #[wasm_bindgen(js_name = hasRealmRole)]
+    pub fn has_realm_role(&self, role: &str) -> bool {
+        roles::contains(&roles::realm(&self.claims), role)
+    }
+    #[wasm_bindgen(js_name = hasResourceRole)]
+    pub fn has_resource_role(&self, role: &str, client: &str) -> bool {
+        roles::contains(&roles::resource(&self.claims, client), role)
+    }
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn scopes(&self) -> js_sys::Array {
+        roles::scopes(&self.claims)
+    }
+    #[wasm_bindgen(js_name = hasScope)]
+    pub fn has_scope(&self, scope: &str) -> bool {
+        roles::contains(&roles::scopes(&self.claims), scope)
+    }
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsValue {
+        convert::object(&[
+            ("header", self.header.clone()),
+            ("claims", self.claims.clone()),
+            ("kind", JsValue::from_str(self.kind.name())),
+        ])
+    }
+}
+
+/// Verification keys, parsed and checked once: a JWKS (`{ keys: [...] }`, as JSON text or
+/// an object) or a single JWK. Unsafe keys are left out and listed in `rejected`.
+#[wasm_bindgen(js_name = KeySet)]
+pub struct JsKeySet {
+    // Shared with the pending promises of verifyAsync, which outlive the call.
+    pub(crate) inner: Rc<crate::KeySet>,
+    /// WebCrypto keys imported for verifyAsync, by key position and algorithm: one import
+    /// per key, shared by concurrent calls (the Promise is kept, not its result).
+    #[cfg(any(feature = "signature", feature = "webcrypto"))]
+    crypto_keys: RefCell<HashMap<(usize, crate::Algorithm), js_sys::Promise>>,
+}
+
+impl JsKeySet {
+    fn wrap(inner: crate::KeySet) -> Self {
+        Self {
+            inner: Rc::new(inner),
+            #[cfg(any(feature = "signature", feature = "webcrypto"))]
+            crypto_keys: RefCell::default(),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = KeySet)]
+impl JsKeySet {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | Jwks | Jwk")] jwks: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "KeySetOptions")] options: JsValue,
+    ) -> JsResult<JsKeySet> {
+        let cache = options::cache_size(&options)?;
+        let text = match jwks.as_string() {
+            Some(text) => text,
+            None if jwks.is_object() => js_sys::JSON::stringify(&jwks)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| invalid_option("the JWKS object cannot be serialized"))?,
+            None => return Err(invalid_option("KeySet takes a JWKS as JSON text or as an object")),
+        };
+        let inner = crate::KeySet::from_jwks(&text).map_err(to_js)?;
+        Ok(JsKeySet::wrap(inner.with_cache(cache)))
+    }
+
+    /// A set holding one HMAC secret (bytes, or a string taken as UTF-8) for one algorithm.
+    #[cfg(feature = "signature")]
+    #[wasm_bindgen(js_name = fromSecret)]
+    pub fn from_secret(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] secret: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SecretOptions")] options: JsValue,
+    ) -> JsResult<JsKeySet> {
+        let bytes = match secret.as_string() {
+            Some(s) => s.into_bytes(),
+            None if secret.is_instance_of::<js_sys::Uint8Array>() => js_sys::Uint8Array::new(&secret).to_vec(),
+            None => return Err(invalid_option("secret must be a Uint8Array or a string")),
+        };
+        let get = |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+        if !options.is_object() {
+            return Err(invalid_option("fromSecret needs options with alg (HS256, HS384 or HS512)"));
+        }
+        let alg: crate::Algorithm = get("alg")
+            .ok_or_else(|| invalid_option("fromSecret needs options.alg (HS256, HS384 or HS512)"))?
+            .parse()
+            .map_err(to_js)?;
+        let kid = get("kid");
+        let cache = options::cache_size(&options)?;
+        let inner = crate::KeySet::from_secret(&bytes, alg, kid.as_deref()).map_err(to_js)?;
+        Ok(JsKeySet::wrap(inner.with_cache(cache)))
+    }
+
+    /// Verified-token cache counters.
+    #[cfg(feature = "signature")]
+    #[wasm_bindgen(getter, js_name = cacheStats, unchecked_return_type = "CacheStats")]
+    pub fn cache_stats(&self) -> JsValue {
+        let s = self.inner.cache_stats();
+        convert::object(&[
+            ("hits", JsValue::from(s.hits as f64)),
+            ("misses", JsValue::from(s.misses as f64)),
+            ("entries", JsValue::from(s.entries as u32)),
+            ("capacity", JsValue::from(s.capacity as u32)),
+        ])
+    }
+
+    #[wasm_bindgen(getter, unchecked_return_type = "KeyInfo[]")]
+    pub fn keys(&self) -> JsValue {
+        convert::key_infos(&self.inner)
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "RejectedKey[]")]
+    pub fn rejected(&self) -> JsValue {
+        convert::rejected(&self.inner)
+    }
+    /// `explain(token, this, options)`.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let token = token_text(&token)?;
+        let (opts, now) = options::parse(options)?;
+        Ok(convert::report(&crate::explain(&token, Some(&self.inner), &opts, now)))
+    }
+
+    /// The algorithms the set's keys allow (the default allow-list of `verify`).
+    #[wasm_bindgen(getter, unchecked_return_type = "Algorithm[]")]
+    pub fn algorithms(&self) -> js_sys::Array {
+        let names: Vec<&str> = self.inner.algorithms().iter().map(|a| a.name()).collect();
+        convert::strings(&names)
+    }
+}
+
+/// The token as a Rust string. An oversized token is refused before it is copied.
+pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
+    let text: &js_sys::JsString =
+        token.dyn_ref().ok_or_else(|| to_js(crate::Error::malformed("token must be a string")))?;
+    let units = text.length() as usize;
+    if units > crate::jose::limits::MAX_TOKEN_BYTES {
+        return Err(to_js(crate::Error::malformed(format!(
+            "token is more than the {} bytes accepted",
+            crate::jose::limits::MAX_TOKEN_BYTES
+        ))));
+    }
+    Ok(String::from(text))
+}
+
+/// Decode without verifying. Never use the result to authorize.
+#[wasm_bindgen]
+pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> JsResult<JsToken> {
+    crate::decode(&token_text(&token)?).map(JsToken::decoded).map_err(to_js)
+}
+
+/// Verify the signature with `keys`, then the claims under `options`. Throws `TokenError`.
+/// Absent from the build without signature crypto.
+#[cfg(feature = "signature")]
+#[wasm_bindgen]
+pub fn verify(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    keys: &JsKeySet,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> JsResult<JsToken> {
+    let token = token_text(&token)?;
+    let (opts, now) = options::parse(options)?;
+    crate::verify(&token, &keys.inner, &opts, now).map(JsToken::from).map_err(to_js)
+}
+
+/// Every check with pass / fail / skipped and a reason. `keys` may be null (signature
+/// checks are then skipped).
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeySet | null")] keys: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    if keys.is_null() || keys.is_undefined() {
+        let token = token_text(&token)?;
+        let (opts, now) = options::parse(options)?;
+        return Ok(convert::report(&crate::explain(&token, None, &opts, now)));
+    }
+    // wasm-bindgen cannot take an optional class reference; the KeySet method can, and
+    // its generated glue checks that `keys` really is a KeySet.
+    let method = js_sys::Reflect::get(&keys, &JsValue::from_str("explain"))
+        .ok()
+        .and_then(|m| m.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| invalid_option("explain takes a KeySet or null"))?;
+    method.call2(&keys, &token, &options)
+}
+
+/// As `verify`, with the signature checked by the runtime's WebCrypto (native code) where
+/// it can: a Promise of the `Token`, rejected with a `TokenError`. Same checks, order and
+/// errors as `verify`; cache hits and HMAC tokens settle at once; without WebCrypto (or
+/// for a key it refuses) the signature is checked in Wasm, as `verify` does. In the build
+/// without signature crypto (tokenward/lite) WebCrypto is the only verifier: where it
+/// cannot answer, the Promise rejects with `unsupported_alg`.
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+#[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<Token>")]
+pub fn verify_async(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    keys: &JsKeySet,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> js_sys::Promise {
+    settle((|| -> JsResult<JsValue> {
+        let token = token_text(&token)?;
+        let (opts, now) = options::parse(options)?;
+        match crate::verify_start(&token, &keys.inner, &opts, now).map_err(to_js)? {
+            crate::Started::Verified(t) => Ok(JsToken::from(t).into()),
+            crate::Started::NeedsSignature(p) => Ok(keys.check_signature(p, opts, now).into()),
+        }
+    })())
+}
+
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+impl JsKeySet {
+    fn crypto_key(&self, subtle: &JsValue, index: usize, alg: crate::Algorithm) -> JsResult<js_sys::Promise> {
+        if let Some(p) = self.crypto_keys.borrow().get(&(index, alg)) {
+            return Ok(p.clone());
+        }
+        let key = self.inner.keys().get(index).ok_or_else(|| invalid_option("no such key"))?;
+        let promise = webcrypto::import(subtle, key, alg)?;
+        self.crypto_keys.borrow_mut().insert((index, alg), promise.clone());
+        Ok(promise)
+    }
+
+    /// WebCrypto verifies each candidate; the core finishes. Any WebCrypto failure (no
+    /// subtle, an algorithm it lacks, an import it refuses) hands the signature to the Wasm
+    /// verifier instead: the answer is the same, only slower.
+    fn check_signature(&self, pending: crate::PendingSignature, opts: crate::VerifyOptions, now: i64) -> js_sys::Promise {
+        let checks = self.webcrypto_checks(&pending);
+        let finish = Rc::new(Finish { keys: Rc::clone(&self.inner), opts, now, pending: RefCell::new(Some(pending)) });
+        let Ok(checks) = checks else { return settle(finish.run(None)) };
+        let on_err_finish = Rc::clone(&finish);
+        let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
+            finish.run(Some(js_sys::Array::from(&results).iter().any(|r| r.as_bool() == Some(true))))
+        });
+        let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { on_err_finish.run(None) });
+        webcrypto::then_call(&checks, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
+    }
+
+    /// `Promise.all` of WebCrypto's answer for each candidate key.
+    pub(crate) fn webcrypto_checks(&self, p: &crate::PendingSignature) -> JsResult<js_sys::Promise> {
+        let subtle = webcrypto::subtle().ok_or(JsValue::NULL)?;
+        let checks: js_sys::Array = p
+            .candidates()
+            .iter()
+            .map(|&i| {
+                let key = self.crypto_key(&subtle, i, p.alg())?;
+                webcrypto::verify(&subtle, p.alg(), &key, p.signature(), p.message()).map(JsValue::from)
+            })
+            .collect::<JsResult<_>>()?;
+        Ok(js_sys::Promise::all(&checks))
+    }
+}
+
+/// What finishing a `verifyAsync` needs once WebCrypto has answered, or failed. Shared by
+/// the promise's two callbacks, of which exactly one runs.
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+struct Finish {
+    keys: Rc<crate::KeySet>,
+    opts: crate::VerifyOptions,
+    now: i64,
+    pending: RefCell<Option<crate::PendingSignature>>,
+}
+
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+impl Finish {
+    /// `answer`: WebCrypto's verdict, or `None` to let the Wasm verifier decide.
+    fn run(&self, answer: Option<bool>) -> JsResult<JsValue> {
+        let p = self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+        #[cfg(feature = "signature")]
+        let ok = answer.unwrap_or_else(|| p.verify_here(&self.keys));
+        #[cfg(not(feature = "signature"))]
+        let ok = answer.ok_or_else(|| {
+            to_js(crate::Error::new(
+                crate::ErrorKind::UnsupportedAlg,
+                "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier",
+            ))
+        })?;
+        crate::verify_finish(p, ok, &self.keys, &self.opts, self.now).map(|t| JsToken::from(t).into()).map_err(to_js)
+    }
+}
+
+/// A settled Promise of `result`.
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+fn settle(result: JsResult<JsValue>) -> js_sys::Promise {
+    match result {
+        Ok(value) => js_sys::Promise::resolve(&value),
+        Err(err) => js_sys::Promise::reject(&err),
+    }
+}
