@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 use tokenward::{verify, Algorithm, KeySet, VerifyOptions};
 
 fn opts() -> VerifyOptions {
@@ -197,8 +197,12 @@ fn ec_key_with_a_point_off_the_curve_is_rejected() {
     let mut y = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, jwk["y"].as_str().unwrap()).unwrap();
     y[31] ^= 1;
     jwk["y"] = json!(b64(&y));
-    let set = KeySet::from_jwks(&json!({"keys":[jwk]}).to_string()).unwrap();
-    assert!(set.keys().is_empty());
+    // Alone it makes no key set at all; beside a good key it is listed as rejected.
+    let alone = KeySet::from_jwks(&json!({"keys":[jwk.clone()]}).to_string()).err().unwrap();
+    assert_eq!(alone.code(), "key_rejected");
+    assert!(alone.message().contains("not a valid point"), "{}", alone.message());
+    let set = KeySet::from_jwks(&json!({"keys":[jwk, p256_jwk("good")]}).to_string()).unwrap();
+    assert_eq!(set.keys().len(), 1);
     assert!(set.rejected()[0].reason.contains("not a valid point"), "{}", set.rejected()[0].reason);
     let t = sign("ES256", json!({"kid":"bad"}), access_claims());
     let err = verify(&t, &set, &opts().algorithms(&[Algorithm::ES256]), NOW).unwrap_err();
@@ -208,8 +212,11 @@ fn ec_key_with_a_point_off_the_curve_is_rejected() {
 
 #[test]
 fn rsa_1024_bit_key_is_rejected() {
-    let set = KeySet::from_jwks(&json!({"keys":[rsa_jwk(&keys().rsa_1024, "weak")]}).to_string()).unwrap();
-    assert!(set.keys().is_empty());
+    let weak = rsa_jwk(&keys().rsa_1024, "weak");
+    let alone = KeySet::from_jwks(&json!({"keys":[weak.clone()]}).to_string()).err().unwrap();
+    assert!(alone.code() == "key_rejected" && alone.message().contains("1024 bits"), "{}", alone.message());
+    let set = KeySet::from_jwks(&json!({"keys":[weak, rsa_jwk(&keys().rsa, "good")]}).to_string()).unwrap();
+    assert_eq!(set.keys().len(), 1);
     assert!(set.rejected()[0].reason.contains("1024 bits"));
     use rsa::signature::{SignatureEncoding, Signer};
     let header = b64(br#"{"alg":"RS256","kid":"weak"}"#);
@@ -292,8 +299,8 @@ fn a_key_is_used_only_for_its_own_alg_and_use() {
     assert_eq!(code(verify(&ps, &set, &opts().algorithms(&[Algorithm::PS256]), NOW)), "key_not_found");
     assert_eq!(code(verify(&sign("RS256", json!({}), access_claims()), &set, &opts(), NOW)), "ok");
     jwk["use"] = json!("enc");
-    let enc = KeySet::from_jwks(&json!({"keys":[jwk]}).to_string()).unwrap();
-    assert!(enc.keys().is_empty());
+    let enc = KeySet::from_jwks(&json!({"keys":[jwk, p256_jwk("ec")]}).to_string()).unwrap();
+    assert_eq!(enc.keys().len(), 1, "only the EC key is usable");
     assert_eq!(code(verify(&sign("RS256", json!({}), access_claims()), &enc, &opts().algorithms(&[Algorithm::RS256]), NOW)), "key_not_found");
 }
 
@@ -307,5 +314,84 @@ fn signature_over_a_modified_payload_or_header_fails() {
         assert_eq!(check(&forged), "signature_invalid", "{alg}");
         let truncated = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..parts[2].len() - 4]);
         assert_ne!(check(&truncated), "ok", "{alg}");
+    }
+}
+
+#[test]
+fn key_ops_must_be_unique_strings() {
+    let with_ops = |ops: Value| {
+        let mut jwk = rsa_jwk(&keys().rsa, "k");
+        jwk["key_ops"] = ops;
+        KeySet::from_jwks(&json!({"keys":[jwk, p256_jwk("ec")]}).to_string()).unwrap()
+    };
+    assert_eq!(with_ops(json!(["verify"])).keys().len(), 2);
+    for (ops, why) in [(json!(["verify", "verify"]), "twice"), (json!(["verify", 1]), "not a string"), (json!("verify"), "not an array"), (json!(["sign"]), "verify")] {
+        let set = with_ops(ops.clone());
+        assert_eq!(set.keys().len(), 1, "{ops}");
+        assert!(set.rejected()[0].reason.contains(why), "{ops}: {}", set.rejected()[0].reason);
+    }
+}
+
+#[test]
+fn a_token_several_keys_could_verify_is_refused_as_ambiguous() {
+    // Two RSA keys and a token without kid: no key is tried, let alone both.
+    let mut a = rsa_jwk(&keys().rsa, "a");
+    let mut b = rsa_jwk(&keys().rsa, "b");
+    a.as_object_mut().unwrap().remove("kid");
+    b.as_object_mut().unwrap().remove("kid");
+    let set = KeySet::from_jwks(&json!({"keys":[a.clone(), b]}).to_string()).unwrap();
+    let no_kid = sign_text("RS256", r#"{"alg":"RS256"}"#, &access_claims().to_string());
+    let err = verify(&no_kid, &set, &opts(), NOW).unwrap_err();
+    assert_eq!(err.code(), "key_not_found");
+    assert!(err.message().contains("ambiguous"), "{}", err.message());
+    // Two keys sharing a kid: the same.
+    let shared = KeySet::from_jwks(&json!({"keys":[rsa_jwk(&keys().rsa, "same"), rsa_jwk(&keys().rsa, "same")]}).to_string()).unwrap();
+    let err = verify(&sign("RS256", json!({"kid":"same"}), access_claims()), &shared, &opts(), NOW).unwrap_err();
+    assert!(err.message().contains("ambiguous"), "{}", err.message());
+    // One RSA key beside an EC key: the algorithm picks one, no ambiguity.
+    let mixed = KeySet::from_jwks(&json!({"keys":[a, p256_jwk("ec")]}).to_string()).unwrap();
+    assert_eq!(code(verify(&no_kid, &mixed, &opts(), NOW)), "ok");
+}
+
+#[test]
+fn a_key_set_without_any_usable_key_is_an_error_with_the_reasons() {
+    for doc in [json!({"keys": []}), json!({"keys": [null]}), json!({"keys": [{"kty": "RSA"}]})] {
+        let err = KeySet::from_jwks(&doc.to_string()).err().unwrap();
+        assert_eq!(err.code(), "key_rejected", "{doc}");
+        assert!(err.message().contains("no usable verification key"), "{doc}: {}", err.message());
+    }
+}
+
+#[test]
+fn attacker_text_reaches_messages_only_sanitized() {
+    // Control characters, bidi overrides and a long run, in every place a token's text can be
+    // echoed: a duplicate member name, a kid, an alg, an issuer, a JSON type error.
+    let evil = format!("\u{1b}[31m\u{202e}evil\n\r\t{}", "x".repeat(5000));
+    let key = serde_json::to_string(&evil).unwrap(); // JSON-escaped, so the payload parses
+    let dup = format!(r#"{{"sub":"a",{key}:1,{key}:2,"exp":{}}}"#, NOW + 60);
+    let hdr = |h: &str| b64(h.as_bytes());
+    let tokens = [
+        format!("{}.{}.{}", hdr(r#"{"alg":"RS256"}"#), b64(dup.as_bytes()), b64(b"sig")),
+        sign("RS256", json!({"kid": evil}), access_claims()),
+        format!("{}.{}.{}", hdr(&json!({"alg": evil}).to_string()), b64(access_claims().to_string().as_bytes()), b64(b"sig")),
+        sign("RS256", json!({}), with(access_claims(), json!({"iss": evil}))),
+        sign("RS256", json!({}), with(access_claims(), json!({"aud": [evil]}))),
+        sign("RS256", json!({}), with(access_claims(), json!({"azp": evil}))),
+        sign("RS256", json!({"typ": evil}), access_claims()),
+    ];
+    let strict = opts().issuer(ISS).audience("api").azp("spa");
+    for t in &tokens {
+        let mut messages = vec![];
+        if let Err(e) = verify(t, &jwks(), &strict, NOW) {
+            messages.push(e.message().to_owned());
+        }
+        if let Err(e) = tokenward::decode(t) {
+            messages.push(e.message().to_owned());
+        }
+        messages.extend(tokenward::explain(t, Some(&jwks()), &strict, NOW).checks.iter().map(|c| c.reason.clone()));
+        for m in messages {
+            assert!(m.chars().all(|c| !c.is_control() && !('\u{202a}'..='\u{202e}').contains(&c)), "unsanitized: {m:?}");
+            assert!(m.len() < 600, "unbounded ({} bytes): {}", m.len(), &m[..200]);
+        }
     }
 }

@@ -680,6 +680,8 @@ fn no_second_refresh_while_the_driver_checks_the_first_ones_id_token() {
     force_refresh(&mut sim, a);
     assert_eq!(sim.provider.refresh_requests, 1);
     assert_eq!(sim.held_signatures.as_ref().unwrap().len(), 1, "the refreshed ID token is out for checking");
+    // The caller that forced the refresh waits for the new token, never gets the old one.
+    assert!(matches!(sim.session(a).access(sim.now), Access::Pending));
     // Long past the refresh interval, asked again and again: the first answer is not in yet.
     sim.run_for(10_000);
     force_refresh(&mut sim, a);

@@ -82,7 +82,13 @@ fn issuer_audience_azp_and_required_claims() {
     assert_eq!(v(access_claims(), base().kind(TokenKind::Access)), "ok");
     let id = with(access_claims(), json!({"typ": "ID", "aud": "spa"}));
     assert_eq!(v(id.clone(), base().kind(TokenKind::Id).audience("spa")), "ok");
-    assert_eq!(v(id, base().kind(TokenKind::Access)), "wrong_kind");
+    assert_eq!(v(id.clone(), base().kind(TokenKind::Access)), "wrong_kind");
+    // Fail closed: without a kind option an ID token is refused (as refresh tokens are); a
+    // token of unknown kind (no typ, as other providers' access tokens) still passes.
+    assert_eq!(v(id, base().audience("spa")), "wrong_kind");
+    let refresh = with(access_claims(), json!({"typ": "Refresh"}));
+    assert_eq!(v(refresh, base()), "wrong_kind");
+    assert_eq!(v(with(access_claims(), json!({"typ": null})), base()), "ok");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::jose::algorithm::truncate;
+use crate::jose::error::sanitize;
 use crate::jose::claims::Claims;
 use crate::jose::compact::Token;
 use crate::jose::header::{Header, UNTRUSTED_KEY_MEMBERS};
@@ -29,8 +29,8 @@ pub(crate) fn kind(t: &Token) -> &'static str {
 pub(crate) fn kind_label(kind: &str, t: &Token) -> String {
     let payload_typ = t.claims().typ();
     let source = match (t.header().typ(), payload_typ) {
-        (_, Some(p)) => format!(" (payload typ \"{}\", as Keycloak writes it)", truncate(p, 20)),
-        (Some(h), None) => format!(" (header typ \"{}\")", truncate(h, 20)),
+        (_, Some(p)) => format!(" (payload typ \"{}\", as Keycloak writes it)", sanitize(p, 20)),
+        (Some(h), None) => format!(" (header typ \"{}\")", sanitize(h, 20)),
         (None, None) => String::new(),
     };
     match kind {
@@ -52,7 +52,7 @@ fn list(items: &[&str]) -> String {
     if items.is_empty() {
         return "none".into();
     }
-    items.iter().take(20).map(|s| truncate(s, 60)).collect::<Vec<_>>().join(", ")
+    items.iter().take(20).map(|s| sanitize(s, 60)).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn header_fields(h: &Header) -> Vec<Field> {
@@ -85,7 +85,7 @@ fn describe_alg(alg: &str) -> String {
         "HS" => "HMAC with a shared secret",
         "Ed" => "EdDSA (Ed25519)",
         _ if alg.eq_ignore_ascii_case("none") => return "none: the token is unsigned; never accepted".into(),
-        _ => return format!("{}: not an algorithm tokenward implements", truncate(alg, 16)),
+        _ => return format!("{}: not an algorithm tokenward implements", sanitize(alg, 16)),
     };
     let hash = alg.get(2..).filter(|h| h.len() == 3).map(|h| format!(" with SHA-{h}")).unwrap_or_default();
     format!("{family}{hash}")
@@ -96,14 +96,14 @@ fn describe_typ(typ: &str) -> String {
         "jwt" => "a JWT; Keycloak says the token's purpose in the payload typ instead".into(),
         "at+jwt" => "an RFC 9068 access token".into(),
         "logout+jwt" => "a back-channel logout token".into(),
-        _ => format!("\"{}\"", truncate(typ, 30)),
+        _ => format!("\"{}\"", sanitize(typ, 30)),
     }
 }
 
 pub(crate) fn claim_fields(c: &Claims, now: i64) -> Vec<Field> {
     let mut out = Vec::new();
     for (name, value) in c.raw() {
-        let s = value.as_str().map(|s| truncate(s, 80).to_owned()).unwrap_or_default();
+        let s = value.as_str().map(|s| sanitize(s, 80).to_owned()).unwrap_or_default();
         let time = |claim: &str, at: Option<i64>, what: &str| {
             at.map(|at| format!("{what} {} ({})", iso8601(at), describe_time(claim, at, now))).unwrap_or_default()
         };
@@ -164,7 +164,7 @@ fn describe_client_roles(c: &Claims) -> String {
     let per: Vec<String> = client_roles(c)
         .iter()
         .take(20)
-        .map(|r| format!("{}: {}", truncate(&r.client, 40), list(&r.roles.iter().map(String::as_str).collect::<Vec<_>>())))
+        .map(|r| format!("{}: {}", sanitize(&r.client, 40), list(&r.roles.iter().map(String::as_str).collect::<Vec<_>>())))
         .collect();
     if per.is_empty() {
         return "no client roles".into();

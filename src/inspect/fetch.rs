@@ -41,7 +41,7 @@ pub(crate) fn origin(url: &str) -> Option<String> {
 pub fn fetch_request(what: &str, input: &str) -> FetchStep {
     let input = input.trim();
     if !is_endpoint_url(input) {
-        return fail(format!("\"{}\" is not an absolute http(s) URL.", crate::jose::algorithm::truncate(input, 80)));
+        return fail(format!("\"{}\" is not an absolute http(s) URL.", crate::jose::error::sanitize(input, 80)));
     }
     let url = match what {
         "discovery" => discovery::discovery_url(input),

@@ -1,7 +1,7 @@
 //! Keycloak-aware notes and warnings about one token, and about a key set. Thresholds are
 //! named constants so the page and the README can state them.
 
-use crate::jose::algorithm::truncate;
+use crate::jose::error::sanitize;
 use crate::jose::compact::Token;
 use crate::jose::keyset::KeySet;
 use crate::jose::time_fmt::span;
@@ -90,13 +90,10 @@ pub fn key_notes(keys: &KeySet) -> Vec<Note> {
         .rejected()
         .iter()
         .map(|r| {
-            let kid = r.kid.as_deref().map(|k| format!(" (kid \"{}\")", truncate(k, 40))).unwrap_or_default();
+            let kid = r.kid.as_deref().map(|k| format!(" (kid \"{}\")", sanitize(k, 40))).unwrap_or_default();
             Note::warning("key_rejected", format!("Key {}{kid} is not used: {}", r.index, r.reason))
         })
         .collect();
-    if keys.keys().is_empty() {
-        out.push(Note::warning("no_usable_keys", "The key set holds no usable verification key."));
-    }
     let no_kid = keys.keys().iter().filter(|k| k.kid().is_none()).count();
     if no_kid > 0 && keys.keys().len() > 1 {
         out.push(Note::info("key_without_kid", format!("{no_kid} key(s) have no kid: they can only verify tokens without a kid.")));

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::jose::error::{Error, ErrorKind};
+use crate::jose::error::{sanitize, Error, ErrorKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Algorithm {
@@ -132,17 +132,8 @@ impl FromStr for Algorithm {
         let message = if s.eq_ignore_ascii_case("none") {
             "alg \"none\" (unsigned token) is never accepted".to_string()
         } else {
-            format!("alg \"{}\" is not supported", truncate(s, 32))
+            format!("alg \"{}\" is not supported", sanitize(s, 32))
         };
         Err(Error::new(ErrorKind::UnsupportedAlg, message).with_claim("alg"))
     }
-}
-
-/// Bounded echo of attacker-controlled text in messages.
-pub(crate) fn truncate(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().filter(|c| !c.is_control()).take(max).collect();
-    if s.chars().count() > max {
-        out.push('…');
-    }
-    out
 }

@@ -2,7 +2,8 @@
 //! stops at the first failure and never formats a pass reason; `explain` records every
 //! check and carries on past failures.
 
-use crate::jose::algorithm::{truncate, Algorithm};
+use crate::jose::algorithm::Algorithm;
+use crate::jose::error::sanitize;
 use crate::jose::claims::Claims;
 use crate::jose::compact::{self, Segments};
 use crate::jose::compact::Token;
@@ -146,12 +147,12 @@ pub(crate) fn run<S: Sink>(input: &Inputs<'_>, sink: &mut S) -> Decoded {
 }
 
 fn describe_header(h: &Header) -> String {
-    let mut out = format!("alg {}", truncate(h.alg(), 16));
+    let mut out = format!("alg {}", sanitize(h.alg(), 16));
     if let Some(kid) = h.kid() {
-        out.push_str(&format!(", kid \"{}\"", truncate(kid, 40)));
+        out.push_str(&format!(", kid \"{}\"", sanitize(kid, 40)));
     }
     if let Some(typ) = h.typ() {
-        out.push_str(&format!(", typ \"{}\"", truncate(typ, 20)));
+        out.push_str(&format!(", typ \"{}\"", sanitize(typ, 20)));
     }
     let untrusted = h.untrusted_key_members();
     if !untrusted.is_empty() {
@@ -319,16 +320,16 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
 
     if opts.issuer.is_empty() {
         sink.skip(id::ISS, || match c.iss() {
-            Some(iss) => format!("no issuer option (token iss \"{}\")", truncate(iss, 80)),
+            Some(iss) => format!("no issuer option (token iss \"{}\")", sanitize(iss, 80)),
             None => "no issuer option".into(),
         });
     } else {
         match c.iss() {
             None => fail!(id::ISS, missing!("iss", " by the issuer option")),
-            Some(iss) if opts.issuer.iter().any(|i| i == iss) => sink.pass(id::ISS, || format!("iss \"{iss}\" is expected")),
+            Some(iss) if opts.issuer.iter().any(|i| i == iss) => sink.pass(id::ISS, || format!("iss \"{}\" is expected", sanitize(iss, 120))),
             Some(iss) => fail!(
                 id::ISS,
-                Error::new(ErrorKind::IssuerMismatch, format!("iss \"{}\" is not an expected issuer", truncate(iss, 80)))
+                Error::new(ErrorKind::IssuerMismatch, format!("iss \"{}\" is not an expected issuer", sanitize(iss, 80)))
                     .with_claim("iss")
             ),
         }
@@ -355,7 +356,7 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         (Some(want), Some(azp)) if want == azp => sink.pass(id::AZP, || format!("azp \"{azp}\" is expected")),
         (Some(_), Some(azp)) => fail!(
             id::AZP,
-            Error::new(ErrorKind::AzpMismatch, format!("azp \"{}\" is not the expected client", truncate(azp, 80))).with_claim("azp")
+            Error::new(ErrorKind::AzpMismatch, format!("azp \"{}\" is not the expected client", sanitize(azp, 80))).with_claim("azp")
         ),
     }
 
@@ -373,6 +374,11 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
                 format!("a {kind} token is a credential for the token endpoint; set kind to accept it"),
             )
             .with_claim("typ")
+        ),
+        // An ID token says who logged in to a client; it is no credential for an API.
+        None if kind == TokenKind::Id => fail!(
+            id::KIND,
+            Error::new(ErrorKind::WrongKind, "an ID token is not an access token; set kind to 'id' to verify one").with_claim("typ")
         ),
         None => sink.pass(id::KIND, || format!("{} (no kind required)", describe_kind(kind))),
     }
@@ -393,7 +399,7 @@ fn quoted(items: &[&str]) -> String {
     if items.is_empty() {
         return "none".into();
     }
-    let list: Vec<String> = items.iter().take(8).map(|s| format!("\"{}\"", truncate(s, 60))).collect();
+    let list: Vec<String> = items.iter().take(8).map(|s| format!("\"{}\"", sanitize(s, 60))).collect();
     let more = if items.len() > 8 { ", …" } else { "" };
     format!("{}{more}", list.join(", "))
 }

@@ -3,6 +3,19 @@
 
 use std::fmt;
 
+/// The one way input text reaches a message: at most `max` characters, without control
+/// characters or the bidirectional-override marks that make a displayed message say something
+/// other than its bytes (an attacker's kid, alg, claim value or member name, echoed to a log
+/// or a page).
+pub(crate) fn sanitize(text: &str, max: usize) -> String {
+    let shown = |c: &char| !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+    let mut out: String = text.chars().filter(shown).take(max).collect();
+    if text.chars().filter(shown).count() > max {
+        out.push('…');
+    }
+    out
+}
+
 /// What went wrong, as a stable code. New kinds may be added, so match with a wildcard.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::jose::algorithm::truncate;
+use crate::jose::error::sanitize;
 use crate::jose::error::{Error, ErrorKind, Result};
 
 /// Header members that name a key source we refuse to trust.
@@ -86,7 +86,7 @@ impl Header {
                 if !self.raw.contains_key(name) {
                     return Err(Error::malformed(format!(
                         "header crit names \"{}\", which the header does not carry",
-                        truncate(name, 32)
+                        sanitize(name, 32)
                     ))
                     .with_claim("crit"));
                 }
@@ -94,7 +94,7 @@ impl Header {
             let first = names[0].as_str().unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::CritUnsupported,
-                format!("critical header extension \"{}\" is not supported", truncate(first, 32)),
+                format!("critical header extension \"{}\" is not supported", sanitize(first, 32)),
             )
             .with_claim("crit"));
         }

@@ -27,12 +27,14 @@ pub fn parse_value(what: &str, bytes: &[u8]) -> Result<Value> {
 }
 
 // serde_json's messages carry line/column; ours name the failure only.
+/// serde_json's message without its position, sanitized (it can quote the input).
 fn describe(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.find(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+    let text = match text.find(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    crate::jose::error::sanitize(text, 120)
 }
 
 struct Strict {
@@ -97,7 +99,7 @@ impl<'de> Visitor<'de> for Strict {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(A::Error::custom(format_args!("duplicate member \"{key}\"")));
+                return Err(A::Error::custom(format_args!("duplicate member \"{}\"", crate::jose::error::sanitize(&key, 40))));
             }
             let v = map.next_value_seed(Strict { depth: child.depth })?;
             out.insert(key, v);

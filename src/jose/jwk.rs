@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::jose::algorithm::{truncate, Algorithm, KeyFamily};
+use crate::jose::algorithm::{Algorithm, KeyFamily};
+use crate::jose::error::sanitize;
 use crate::jose::b64;
 use crate::jose::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT_BYTES, MIN_RSA_BITS};
 
@@ -108,11 +109,16 @@ pub(crate) fn parse(value: &Value) -> Result<ParsedJwk, String> {
     match key_use.as_deref() {
         None | Some("sig") => {}
         Some("enc") => return Err("use is \"enc\": an encryption key never verifies signatures".into()),
-        Some(other) => return Err(format!("use \"{}\" is not \"sig\"", truncate(other, 16))),
+        Some(other) => return Err(format!("use \"{}\" is not \"sig\"", sanitize(other, 16))),
     }
     if let Some(ops) = jwk.get("key_ops") {
+        // RFC 7517 4.3: an array of unique strings.
         let ops = ops.as_array().ok_or("key_ops is not an array")?;
-        if !ops.iter().any(|o| o.as_str() == Some("verify")) {
+        let names: Vec<&str> = ops.iter().map(|o| o.as_str().ok_or("key_ops holds a value that is not a string")).collect::<Result<_, _>>()?;
+        if names.iter().enumerate().any(|(i, n)| names[..i].contains(n)) {
+            return Err("key_ops names an operation twice".into());
+        }
+        if !names.contains(&"verify") {
             return Err("key_ops does not include \"verify\"".into());
         }
     }
@@ -135,7 +141,7 @@ pub(crate) fn parse(value: &Value) -> Result<ParsedJwk, String> {
             (okp(jwk, crv)?, Some(crv.to_owned()))
         }
         "oct" => return Err("symmetric (oct) keys are never taken from a JWKS; use KeySet::from_secret".into()),
-        other => return Err(format!("kty \"{}\" is not supported", truncate(other, 16))),
+        other => return Err(format!("kty \"{}\" is not supported", sanitize(other, 16))),
     };
     if let Some(alg) = alg {
         if alg.family() != material.family() {
@@ -166,7 +172,7 @@ fn ec(jwk: &Map<String, Value>, crv: &str) -> Result<KeyMaterial, String> {
         "P-256" => (KeyFamily::EcP256, 32),
         "P-384" => (KeyFamily::EcP384, 48),
         "P-521" => (KeyFamily::EcP521, 66),
-        other => return Err(format!("EC curve \"{}\" is not supported", truncate(other, 16))),
+        other => return Err(format!("EC curve \"{}\" is not supported", sanitize(other, 16))),
     };
     let x = b64_member(jwk, "x")?;
     let y = b64_member(jwk, "y")?;
@@ -183,7 +189,7 @@ fn ec(jwk: &Map<String, Value>, crv: &str) -> Result<KeyMaterial, String> {
 
 fn okp(jwk: &Map<String, Value>, crv: &str) -> Result<KeyMaterial, String> {
     if crv != "Ed25519" {
-        return Err(format!("OKP curve \"{}\" is not supported (only Ed25519)", truncate(crv, 16)));
+        return Err(format!("OKP curve \"{}\" is not supported (only Ed25519)", sanitize(crv, 16)));
     }
     let x: [u8; 32] = b64_member(jwk, "x")?
         .try_into()

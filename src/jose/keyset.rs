@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use crate::jose::algorithm::{truncate, Algorithm, KeyFamily};
+use crate::jose::algorithm::{Algorithm, KeyFamily};
+use crate::jose::error::sanitize;
 use crate::jose::error::{Error, ErrorKind, Result};
 use crate::jose::json;
 use crate::jose::jwk::{self, describe_family, JwkInfo, KeyMaterial};
@@ -81,7 +82,7 @@ impl Key {
     }
 
     pub(crate) fn describe(&self) -> String {
-        let kid = self.kid().map(|k| format!("kid \"{}\"", truncate(k, 40))).unwrap_or("no kid".into());
+        let kid = self.kid().map(|k| format!("kid \"{}\"", sanitize(k, 40))).unwrap_or("no kid".into());
         let alg = self.info.alg.map(|a| format!(", alg {a}")).unwrap_or_default();
         format!("{kid} ({} {} bits{alg})", describe_family(self.family), self.info.bits)
     }
@@ -109,8 +110,9 @@ pub struct KeySet {
 
 impl KeySet {
     /// Parse a JWKS document (`{"keys":[...]}`) or a single JWK. Keys that are unsafe or
-    /// unusable are left out and listed in `rejected()` with the reason; only a document
-    /// that is not a JWKS at all is an error.
+    /// unusable are left out and listed in `rejected()` with the reason. A document that is
+    /// not a JWKS, or that holds no usable key at all, is an error (`key_rejected`, with each
+    /// key's reason): such a set could never verify anything.
     pub fn from_jwks(json_text: &str) -> Result<Self> {
         if json_text.len() > MAX_JWKS_BYTES {
             return Err(Error::malformed(format!(
@@ -149,6 +151,20 @@ impl KeySet {
                 }
                 Err(reason) => set.rejected.push(RejectedKey { index, kid, reason }),
             }
+        }
+        if set.keys.is_empty() {
+            let reasons: Vec<String> = set
+                .rejected
+                .iter()
+                .take(4)
+                .map(|r| {
+                    let kid = r.kid.as_deref().map(|k| format!(" (kid \"{}\")", sanitize(k, 40))).unwrap_or_default();
+                    format!("key {}{kid}: {}", r.index, r.reason)
+                })
+                .collect();
+            let more = if set.rejected.len() > 4 { format!("; and {} more", set.rejected.len() - 4) } else { String::new() };
+            let why = if reasons.is_empty() { "the set is empty".to_owned() } else { format!("{}{more}", reasons.join("; ")) };
+            return Err(Error::new(ErrorKind::KeyRejected, format!("the JWKS holds no usable verification key: {why}")));
         }
         Ok(set)
     }
@@ -218,10 +234,20 @@ impl KeySet {
         Ok(self.select_indexed(alg, kid)?.into_iter().map(|i| &self.keys[i]).collect())
     }
 
-    /// As `select`, as positions in `keys()`.
+    /// As `select`, as positions in `keys()`. Exactly one key is chosen: a token that
+    /// several usable keys could verify (no `kid` and several candidates, or a `kid` two keys
+    /// share) is refused as ambiguous rather than tried against each, which would let one
+    /// forged token cost up to `MAX_KEYS` signature checks.
     pub(crate) fn select_indexed(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<usize>> {
         let by_kid = (0..self.keys.len()).filter(|&i| kid.is_none_or(|kid| self.keys[i].answers_to(kid)));
         let usable: Vec<usize> = by_kid.clone().filter(|&i| self.keys[i].allows(alg)).collect();
+        if usable.len() > 1 {
+            let message = match kid {
+                Some(kid) => format!("{} keys share kid \"{}\" and can verify {alg}: the key is ambiguous", usable.len(), sanitize(kid, 40)),
+                None => format!("the token has no kid and {} keys can verify {alg}: the key is ambiguous", usable.len()),
+            };
+            return Err(Error::new(ErrorKind::KeyNotFound, message).with_claim("kid"));
+        }
         if !usable.is_empty() {
             return Ok(usable);
         }
@@ -230,10 +256,10 @@ impl KeySet {
             (Some(kid), None) => {
                 let rejected = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid));
                 match rejected {
-                    Some(r) => format!("key kid \"{}\" was rejected: {}", truncate(kid, 40), r.reason),
+                    Some(r) => format!("key kid \"{}\" was rejected: {}", sanitize(kid, 40), r.reason),
                     None => format!(
                         "no key with kid \"{}\" among the {} usable keys",
-                        truncate(kid, 40),
+                        sanitize(kid, 40),
                         self.keys.len()
                     ),
                 }

@@ -17,8 +17,10 @@ pub struct VerifyOptions {
     pub audience: Vec<String>,
     /// Required `azp` (authorized party). Makes `azp` required. Default: none.
     pub azp: Option<String>,
-    /// Required token kind. Default: none, which still refuses refresh and offline tokens:
-    /// they are credentials for the token endpoint, never for a resource.
+    /// Required token kind. Default: none, which still refuses ID tokens (they identify a
+    /// login to a client, they authorize nothing) and refresh and offline tokens (credentials
+    /// for the token endpoint, never for a resource). Tokens of unknown kind pass: other
+    /// providers' access tokens carry no kind marker.
     pub kind: Option<TokenKind>,
     /// Algorithm allow-list. Default: none, meaning what the key set's keys allow. Never
     /// empty.

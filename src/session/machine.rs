@@ -287,8 +287,12 @@ impl Session {
         let server = self.state.clock.server_secs(now);
         let valid = server < t.expires_at;
         let forced = (self.force || self.forced_inflight) && self.can_refresh(t);
+        // A refresh answer being checked (its ID token's signature out with the driver) or
+        // being stored: the tokens in hand are about to be replaced, and a caller that forced
+        // the refresh must get the new ones.
         let committing = self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::Commit { .. } | Mutation::Refused { .. }))
-            || self.queue.iter().any(|(m, _)| matches!(m, Mutation::Commit { .. } | Mutation::Refused { .. }));
+            || self.queue.iter().any(|(m, _)| matches!(m, Mutation::Commit { .. } | Mutation::Refused { .. }))
+            || self.checking.as_ref().is_some_and(|c| matches!(c.after, AfterCheck::Refresh { .. }));
         if committing || (forced && self.busy()) {
             return Access::Pending;
         }
