@@ -260,7 +260,9 @@ fn verify_signature(_: Algorithm, _: &[&Key], _: &[u8], _: &[u8]) -> Result<Stri
 /// Time, issuer, audience, azp, kind and required-claim checks. `false` means stop.
 fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Header>, c: &Claims) -> bool {
     let (opts, now) = (input.opts, input.now);
-    let tol = i64::try_from(opts.clock_tolerance).unwrap_or(i64::MAX / 4);
+    // Saturating throughout: the options are bounded by validate_options, but nothing here
+    // may overflow whatever it is given.
+    let tol = i64::try_from(opts.clock_tolerance).unwrap_or(i64::MAX);
     macro_rules! fail {
         ($id:expr, $err:expr) => {
             if !sink.fail($id, $err) {
@@ -276,7 +278,7 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
 
     match c.exp() {
         None => fail!(id::EXP, missing!("exp", "")),
-        Some(exp) if exp <= now - tol => fail!(
+        Some(exp) if exp <= now.saturating_sub(tol) => fail!(
             id::EXP,
             Error::new(ErrorKind::Expired, format!("expired at {} ({}; tolerance {tol}s)", iso8601(exp), relative(exp, now)))
                 .with_claim("exp")
@@ -285,7 +287,7 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
     }
     match c.nbf() {
         None => sink.skip(id::NBF, || "no nbf claim".into()),
-        Some(nbf) if nbf > now + tol => fail!(
+        Some(nbf) if nbf > now.saturating_add(tol) => fail!(
             id::NBF,
             Error::new(ErrorKind::NotYetValid, format!("not valid before {} ({})", iso8601(nbf), relative(nbf, now)))
                 .with_claim("nbf")
@@ -294,7 +296,7 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
     }
     match c.iat() {
         None => sink.skip(id::IAT, || "no iat claim".into()),
-        Some(iat) if iat > now + tol => fail!(
+        Some(iat) if iat > now.saturating_add(tol) => fail!(
             id::IAT,
             Error::new(ErrorKind::IssuedInFuture, format!("issued in the future at {} ({})", iso8601(iat), relative(iat, now)))
                 .with_claim("iat")
@@ -305,9 +307,9 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         (None, _) => sink.skip(id::MAX_AGE, || "no maxAge option".into()),
         (Some(_), None) => fail!(id::MAX_AGE, missing!("iat", " by the maxAge option")),
         (Some(max), Some(iat)) => {
-            let max = i64::try_from(max).unwrap_or(i64::MAX / 4);
-            let age = now - iat;
-            if age - max > tol {
+            let max = i64::try_from(max).unwrap_or(i64::MAX);
+            let age = now.saturating_sub(iat);
+            if age.saturating_sub(max) > tol {
                 fail!(
                     id::MAX_AGE,
                     Error::new(ErrorKind::TooOld, format!("issued {}s ago, more than maxAge {max}s", age)).with_claim("iat")

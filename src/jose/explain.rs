@@ -8,7 +8,7 @@ use crate::jose::header::Header;
 use crate::jose::keyset::KeySet;
 use crate::jose::kind::TokenKind;
 use crate::jose::options::VerifyOptions;
-use crate::jose::verify::validate_options;
+use crate::jose::verify::{validate_now, validate_options};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -72,7 +72,7 @@ pub fn explain_with_verdict(token: &str, keys: &KeySet, opts: &VerifyOptions, no
 
 fn run(token: &str, keys: Option<&KeySet>, opts: &VerifyOptions, now: i64, verdict: Option<&Verdict>) -> Report {
     let mut sink = Recorder::default();
-    if let Err(e) = validate_options(opts) {
+    if let Err(e) = validate_options(opts).and_then(|()| validate_now(now)) {
         sink.fail("options", e);
     }
     let decoded = checks::run(&Inputs { token, keys, opts, now, verdict }, &mut sink);

@@ -26,3 +26,7 @@ pub const MAX_RSA_EXPONENT_BYTES: usize = 4;
 
 /// Time claims are accepted from 0 to the end of year 9999 (seconds since the epoch).
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
+
+/// Largest accepted `clockTolerance`, seconds (a day): more is no tolerance but a disabled
+/// expiry check.
+pub const MAX_CLOCK_TOLERANCE: u64 = 86_400;

@@ -22,9 +22,9 @@ pub fn span(secs: i64) -> String {
 /// `in 4m 0s` / `3m 2s ago`.
 pub fn relative(at: i64, now: i64) -> String {
     if at >= now {
-        format!("in {}", span(at - now))
+        format!("in {}", span(at.saturating_sub(now)))
     } else {
-        format!("{} ago", span(now - at))
+        format!("{} ago", span(now.saturating_sub(at)))
     }
 }
 

@@ -6,6 +6,7 @@ use crate::jose::compact::Token;
 use crate::jose::header::Header;
 use crate::jose::error::{Error, ErrorKind, Result};
 use crate::jose::keyset::KeySet;
+use crate::jose::limits::{MAX_CLOCK_TOLERANCE, MAX_NUMERIC_DATE};
 use crate::jose::options::VerifyOptions;
 
 /// Verify `token` with `keys` under `opts` at time `now` (seconds since the epoch; the
@@ -33,6 +34,7 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
 #[cfg(not(feature = "signature"))]
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
     validate_options(opts)?;
+    validate_now(now)?;
     let mut sink = checks::FirstFailure::default();
     let input = &Inputs { token, keys: Some(keys), opts, now, verdict: None };
     let decoded = checks::run(input, &mut sink);
@@ -110,6 +112,7 @@ impl PendingSignature {
 pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Started> {
     let input = Inputs { token, keys: Some(keys), opts, now, verdict: None };
     validate_options(opts)?;
+    validate_now(now)?;
     let fingerprint = crate::jose::cache::fingerprint(token);
     if let Some(hit) = keys.cache().get(&fingerprint, now) {
         checks::recheck(&input, &hit)?;
@@ -148,6 +151,8 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
 /// `pending`. Then the claim checks run (with `opts` and `now`, as in `verify`) and a
 /// success is remembered by the key set's cache.
 pub fn verify_finish(pending: PendingSignature, signature_ok: bool, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
+    validate_options(opts)?;
+    validate_now(now)?;
     if !signature_ok {
         return Err(Error::new(
             ErrorKind::SignatureInvalid,
@@ -162,12 +167,36 @@ pub fn verify_finish(pending: PendingSignature, signature_ok: bool, keys: &KeySe
     Ok(pending.token)
 }
 
+/// Every option and `now` checked by the core, whoever built them (the Rust API is typed but
+/// unbounded): a value that would switch a check off, or overflow the time arithmetic, is an
+/// `invalid_option`, never "unchecked".
 pub(crate) fn validate_options(opts: &VerifyOptions) -> Result<()> {
+    let bad = |m: String| Err(Error::new(ErrorKind::InvalidOption, m));
     if opts.algorithms.as_ref().is_some_and(Vec::is_empty) {
-        return Err(Error::new(ErrorKind::InvalidOption, "algorithms must not be empty"));
+        return bad("algorithms must not be empty".into());
     }
     if opts.issuer.iter().chain(&opts.audience).any(String::is_empty) {
-        return Err(Error::new(ErrorKind::InvalidOption, "issuer and audience values must not be empty strings"));
+        return bad("issuer and audience values must not be empty strings".into());
+    }
+    if opts.azp.as_deref() == Some("") {
+        return bad("azp must not be an empty string".into());
+    }
+    if opts.required_claims.iter().any(String::is_empty) {
+        return bad("requiredClaims must not hold an empty name".into());
+    }
+    if opts.clock_tolerance > MAX_CLOCK_TOLERANCE {
+        return bad(format!("clockTolerance {} is more than the {MAX_CLOCK_TOLERANCE} s accepted", opts.clock_tolerance));
+    }
+    if opts.max_age.is_some_and(|m| m > MAX_NUMERIC_DATE as u64) {
+        return bad("maxAge is beyond any NumericDate".into());
+    }
+    Ok(())
+}
+
+/// `now` must be a NumericDate (0 to year 9999), as the claims it is compared with.
+pub(crate) fn validate_now(now: i64) -> Result<()> {
+    if !(0..=MAX_NUMERIC_DATE).contains(&now) {
+        return Err(Error::new(ErrorKind::InvalidOption, format!("now ({now}) must be seconds from 0 to {MAX_NUMERIC_DATE}")));
     }
     Ok(())
 }

@@ -145,6 +145,7 @@ impl JsKeySet {
         #[wasm_bindgen(unchecked_param_type = "string | Jwks | Jwk")] jwks: JsValue,
         #[wasm_bindgen(unchecked_param_type = "KeySetOptions")] options: JsValue,
     ) -> JsResult<JsKeySet> {
+        options::only_known(&options, "KeySet", &["cacheSize"])?;
         let cache = options::cache_size(&options)?;
         let text = match jwks.as_string() {
             Some(text) => text,
@@ -170,15 +171,25 @@ impl JsKeySet {
             None if secret.is_instance_of::<js_sys::Uint8Array>() => js_sys::Uint8Array::new(&secret).to_vec(),
             None => return Err(invalid_option("secret must be a Uint8Array or a string")),
         };
-        let get = |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
         if !options.is_object() {
             return Err(invalid_option("fromSecret needs options with alg (HS256, HS384 or HS512)"));
         }
-        let alg: crate::Algorithm = get("alg")
+        options::only_known(&options, "fromSecret", &["alg", "kid", "cacheSize"])?;
+        let member = |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
+        let alg: crate::Algorithm = member("alg")
+            .and_then(|v| v.as_string())
             .ok_or_else(|| invalid_option("fromSecret needs options.alg (HS256, HS384 or HS512)"))?
             .parse()
             .map_err(to_js)?;
-        let kid = get("kid");
+        // A kid that is not a string is an error: dropped, it would make the secret answer to
+        // any kid.
+        let kid = match member("kid") {
+            None => None,
+            Some(v) => match v.as_string() {
+                Some(k) if !k.is_empty() => Some(k),
+                _ => return Err(invalid_option("fromSecret options.kid must be a non-empty string")),
+            },
+        };
         let cache = options::cache_size(&options)?;
         let inner = crate::KeySet::from_secret(&bytes, alg, kid.as_deref()).map_err(to_js)?;
         Ok(JsKeySet::wrap(inner.with_cache(cache)))

@@ -15,11 +15,11 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
     let mut opts = VerifyOptions::default();
     let mut now = None;
     if !(value.is_undefined() || value.is_null()) {
-        let obj: &Object = value.dyn_ref().ok_or_else(|| invalid_option("options must be an object"))?;
+        let obj: &Object = value.dyn_ref().filter(|_| !Array::is_array(&value)).ok_or_else(|| invalid_option("options must be an object"))?;
         for name in Object::keys(obj).iter() {
             let name = name.as_string().unwrap_or_default();
             if !KNOWN.contains(&name.as_str()) {
-                return Err(invalid_option(format!("unknown option \"{name}\"")));
+                return Err(invalid_option(format!("unknown option \"{}\"", crate::jose::error::sanitize(&name, 40))));
             }
         }
         let get = |name: &str| Reflect::get(obj, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
@@ -48,13 +48,35 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
         }
         if let Some(v) = get("requiredClaims") {
             opts.required_claims = many("requiredClaims", &v)?;
+            if opts.required_claims.is_empty() {
+                return Err(invalid_option("requiredClaims must not be an empty array (leave it out to require nothing)"));
+            }
         }
         if let Some(v) = get("now") {
             now = Some(seconds("now", &v)? as i64);
         }
     }
     let now = now.unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor() as i64);
+    // The core's own bounds (clockTolerance, maxAge, empty values), here so that verify and
+    // explain both throw for them, as for every other bad option.
+    crate::jose::verify::validate_options(&opts).and_then(|()| crate::jose::verify::validate_now(now)).map_err(to_js)?;
     Ok((opts, now))
+}
+
+/// Refuse members of a KeySet or fromSecret options object that are not in `known`: a typo
+/// (`cachesize`, `kdi`) must not be silently ignored.
+pub(crate) fn only_known(options: &JsValue, what: &str, known: &[&str]) -> JsResult<()> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(());
+    }
+    let obj: &Object = options.dyn_ref().filter(|_| !Array::is_array(options)).ok_or_else(|| invalid_option(format!("{what} options must be an object")))?;
+    for name in Object::keys(obj).iter() {
+        let name = name.as_string().unwrap_or_default();
+        if !known.contains(&name.as_str()) {
+            return Err(invalid_option(format!("unknown {what} option \"{}\"", crate::jose::error::sanitize(&name, 40))));
+        }
+    }
+    Ok(())
 }
 
 fn string(name: &str, v: &JsValue) -> JsResult<String> {
