@@ -142,11 +142,24 @@ async function minifyJs(dir) {
   }
 }
 
+// wasm-bindgen declares `[Symbol.dispose](): void` on every class, which fails to type-check
+// unless the user's lib includes esnext (Symbol.dispose is not in es2022 or the default lib). The
+// glue adds that method only where the runtime has Symbol.dispose, so the typings drop it and keep
+// free(); declaring Symbol.dispose globally instead would claim it exists in every runtime and
+// change the user's global types. Any declaration left over fails the build, not a user's tsc.
+function stripSymbolDispose(dir) {
+  const file = join(dir, `${crateName}.d.ts`);
+  const types = readFileSync(file, 'utf8').replace(/^[ \t]*\[Symbol\.dispose\]\(\): void;\r?\n/gm, '');
+  if (types.includes('Symbol.dispose')) throw new Error(`${relative(root, file)} still mentions Symbol.dispose`);
+  writeFileSync(file, types);
+}
+
 function buildFlavour(flavour, targetDir) {
   cargoBuild(flavour);
   const wasmIn = join(targetDir, 'wasm32-unknown-unknown', 'release', `${crateName}.wasm`);
   mkdirSync(flavour.dir, { recursive: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', flavour.dir, '--out-name', crateName, wasmIn]);
+  stripSymbolDispose(flavour.dir);
   const wasmOut = join(flavour.dir, `${crateName}_bg.wasm`);
   run(join(root, 'node_modules', '.bin', 'wasm-opt'), [...WASM_OPT_FLAGS, wasmOut, '-o', wasmOut]);
   writeEntries(flavour.dir);

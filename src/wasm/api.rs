@@ -143,7 +143,9 @@ impl JsKeySet {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string | Jwks | Jwk")] jwks: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "KeySetOptions")] options: JsValue,
+        // Optional in the typings (`new KeySet(jwks)`); still a JsValue, so undefined reaches
+        // cache_size, which takes it as the default.
+        #[wasm_bindgen(unchecked_optional_param_type = "KeySetOptions")] options: JsValue,
     ) -> JsResult<JsKeySet> {
         options::only_known(&options, "KeySet", &["cacheSize"])?;
         let cache = options::cache_size(&options)?;
