@@ -18,7 +18,7 @@ fn a_verified_candidate_passes_and_agrees_with_explain() {
     let opts = VerifyOptions::default().issuer(ISS);
     let t = sign("RS256", json!({}), access_claims());
     let pending = explain_signature_input(&t, &keys, &opts).unwrap();
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::Verified(pending.candidates()[0]));
+    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, pending.candidates()[0]));
     assert!(r.ok);
     assert!(signature_check(&r).1.ends_with("(by WebCrypto)"));
     // Apart from the signature reason, the same report as the core's own verifier.
@@ -32,12 +32,17 @@ fn a_key_that_was_not_a_candidate_cannot_verify() {
     let keys = jwks();
     let opts = VerifyOptions::default();
     let t = sign("RS256", json!({}), access_claims());
-    let candidates = explain_signature_input(&t, &keys, &opts).unwrap().candidates().to_vec();
-    let outsider = (0..keys.keys().len()).find(|i| !candidates.contains(i)).expect("a key of another algorithm");
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::Verified(outsider));
+    let pending = explain_signature_input(&t, &keys, &opts).unwrap();
+    let outsider = (0..keys.keys().len()).find(|i| !pending.candidates().contains(i)).expect("a key of another algorithm");
+    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, outsider));
     assert!(!r.ok);
     assert_eq!(signature_check(&r).0, Status::Fail);
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::Verified(usize::MAX));
+    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, usize::MAX));
+    assert_eq!(signature_check(&r).0, Status::Fail);
+    // A verdict about another key set's candidate, even the same position: not this set's.
+    let other = jwks();
+    let foreign = explain_signature_input(&t, &other, &opts).unwrap();
+    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&foreign, foreign.candidates()[0]));
     assert_eq!(signature_check(&r).0, Status::Fail);
 }
 
@@ -46,9 +51,9 @@ fn invalid_fails_and_unavailable_is_skipped_with_the_reason() {
     let keys = jwks();
     let opts = VerifyOptions::default();
     let t = sign("RS256", json!({}), access_claims());
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::Invalid);
+    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::invalid());
     assert_eq!(r.check("signature").unwrap().code, Some("signature_invalid"));
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::Unavailable("no WebCrypto".into()));
+    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::unavailable("no WebCrypto"));
     assert_eq!(signature_check(&r), (Status::Skipped, "signature not checked: no WebCrypto".into()));
     assert!(!r.ok, "an unchecked signature is never ok");
 }

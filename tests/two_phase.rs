@@ -4,14 +4,14 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use tokenward::{verify_finish, verify_start, Algorithm, KeySet, Started, VerifyOptions};
+use tokenward::{verify_finish, verify_start, Algorithm, KeySet, Started, Verdict, VerifyOptions};
 
 fn finish_here(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<tokenward::Token, tokenward::Error> {
     match verify_start(token, keys, opts, now)? {
         Started::Verified(t) => Ok(t),
         Started::NeedsSignature(p) => {
-            let ok = p.verify_here(keys);
-            verify_finish(p, ok, keys, opts, now)
+            let verdict = p.verify_here(keys);
+            verify_finish(p, &verdict, keys, opts, now)
         }
     }
 }
@@ -72,11 +72,12 @@ fn the_pending_signature_is_what_the_outside_verifier_needs() {
         tokenward::crypto::verify_raw(&rebuilt.keys()[0], p.alg(), p.message(), p.signature()),
         "the rebuilt key must verify the same signature"
     );
-    // Another set (here with one key, fewer than the candidate's position) answers false, no panic.
+    // Another set (here with one key, fewer than the candidate's position) answers invalid, no panic.
     let other = KeySet::from_jwks(&json!({"keys": [rsa_jwk(&common::keys().rsa, "only")]}).to_string()).unwrap();
-    let _ = p.verify_here(&other);
+    assert_eq!(p.verify_here(&other), Verdict::invalid());
+    assert!(p.verify_here(&keys) != Verdict::invalid(), "its own set verifies it");
     // A signature the outside verifier refused is signature_invalid, whatever the claims say.
-    assert_eq!(code(verify_finish(p, false, &keys, &VerifyOptions::default(), NOW)), "signature_invalid");
+    assert_eq!(code(verify_finish(p, &Verdict::invalid(), &keys, &VerifyOptions::default(), NOW)), "signature_invalid");
     assert!(KeySet::from_secret(&keys_hmac(), Algorithm::HS256, None).unwrap().keys()[0].public_jwk().is_none());
 }
 
@@ -99,4 +100,36 @@ fn hmac_and_cache_hits_finish_at_once_and_finish_fills_the_cache() {
     // A hit still re-checks the options.
     let wrong = verify_start(&t, &keys, &VerifyOptions::default().issuer("http://other"), NOW);
     assert_eq!(wrong.err().map(|e| e.code()), Some("issuer_mismatch"));
+}
+
+#[test]
+fn a_pending_signature_finishes_only_with_its_own_key_set_and_a_candidate_key() {
+    let (a, b) = (jwks(), jwks());
+    let t = sign("ES256", json!({}), access_claims());
+    let start = |keys: &KeySet| match verify_start(&t, keys, &VerifyOptions::default(), NOW).unwrap() {
+        Started::NeedsSignature(p) => p,
+        Started::Verified(_) => panic!("not cached yet"),
+    };
+    // Set A's pending signature, with a genuinely valid verdict, finished against set B: refused,
+    // and nothing lands in B's cache.
+    let p = start(&a);
+    let verdict = p.verify_here(&a);
+    assert_eq!(code(verify_finish(p, &verdict, &b, &VerifyOptions::default(), NOW)), "invalid_option");
+    assert_eq!(b.cache_stats().entries, 0);
+    // B's pending finished with A's verdict: the verdict names another set.
+    let p = start(&a);
+    let verdict_for_a = p.verify_here(&a);
+    let q = start(&b);
+    assert_eq!(code(verify_finish(q, &verdict_for_a, &b, &VerifyOptions::default(), NOW)), "signature_invalid");
+    // An outside verifier naming a key that was not a candidate (an RSA key for ES256): refused.
+    let q = start(&b);
+    let outsider = (0..b.keys().len()).find(|i| !q.candidates().contains(i)).unwrap();
+    let forged = Verdict::dangerous_trust_outside_verifier(&q, outsider);
+    assert_eq!(code(verify_finish(q, &forged, &b, &VerifyOptions::default(), NOW)), "signature_invalid");
+    // Its own set, its own candidate: verified and cached.
+    let q = start(&b);
+    let good = Verdict::dangerous_trust_outside_verifier(&q, q.candidates()[0]);
+    assert_eq!(code(verify_finish(q, &good, &b, &VerifyOptions::default(), NOW)), "ok");
+    assert_eq!(b.cache_stats().entries, 1);
+    drop(p);
 }

@@ -55,15 +55,56 @@ pub(crate) struct Inputs<'a> {
     pub verdict: Option<&'a Verdict>,
 }
 
-/// What an outside verifier answered for the candidates of `explain_signature_input`.
+/// The answer of a signature check made outside the pipeline (WebCrypto, or the crate's
+/// verifiers through `PendingSignature::verify_here`), for one key set. Opaque: a verdict
+/// that says "verified" comes only from the crate's verifiers or from the explicitly named
+/// `dangerous_trust_outside_verifier`, and it names the key set and key it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// The key at this position in `KeySet::keys()` verified the signature.
-    Verified(usize),
+pub struct Verdict(pub(crate) Outcome);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The key at this position in the key set with this id verified the signature.
+    Verified { set: u64, key: usize },
     /// No candidate verified it.
     Invalid,
     /// The outside verifier could not decide (no WebCrypto, a key it refused): the reason.
     Unavailable(String),
+}
+
+impl Verdict {
+    /// The signature does not verify.
+    pub fn invalid() -> Self {
+        Verdict(Outcome::Invalid)
+    }
+
+    /// The signature could not be checked (the reason is shown by `explain`); as good as
+    /// invalid for `verify_finish`.
+    pub fn unavailable(why: impl Into<String>) -> Self {
+        Verdict(Outcome::Unavailable(why.into()))
+    }
+
+    /// DANGER: trusts that an outside verifier checked `pending`'s signature with the key
+    /// at `key` (a position in the key set's `keys()`, one of `pending.candidates()`). Only
+    /// for code that ran the check itself with the key the core chose, from the key set's
+    /// own public material: the Wasm bindings' WebCrypto path and the session driver's
+    /// `VerifySignature` answer. A key that was not a candidate still fails.
+    pub fn dangerous_trust_outside_verifier(pending: &crate::jose::verify::PendingSignature, key: usize) -> Self {
+        Verdict(Outcome::Verified { set: pending.set(), key })
+    }
+
+    #[cfg(feature = "signature")]
+    pub(crate) fn verified_here(set: u64, key: usize) -> Self {
+        Verdict(Outcome::Verified { set, key })
+    }
+
+    /// Whether this says the signature verified with a key of `keys` that is a candidate.
+    pub(crate) fn verified_key<'k>(&self, keys: &'k KeySet, candidates: &[usize]) -> Option<&'k Key> {
+        match self.0 {
+            Outcome::Verified { set, key } if set == keys.id() && candidates.contains(&key) => keys.keys().get(key),
+            _ => None,
+        }
+    }
 }
 
 /// What the pipeline decoded, whatever the checks said.
@@ -197,7 +238,7 @@ fn signature_checks<S: Sink>(
         return Some(false);
     };
     let verified = match input.verdict {
-        Some(Verdict::Unavailable(why)) => {
+        Some(Verdict(Outcome::Unavailable(why))) => {
             sink.skip(id::SIGNATURE, || format!("signature not checked: {why}"));
             return Some(false);
         }
@@ -225,17 +266,17 @@ fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
     Ok(alg)
 }
 
-/// An outside verifier's answer, held to the core's own choice: only a key among the
-/// candidates the core selected for this algorithm can have verified the token.
+/// An outside verifier's answer, held to the core's own choice: only a key of this key set
+/// among the candidates the core selected for this algorithm can have verified the token.
 fn outside_verdict(verdict: &Verdict, keys: &KeySet, alg: Algorithm, candidates: &[&Key]) -> Result<String, Error> {
-    match verdict {
-        Verdict::Verified(i) => keys
-            .keys()
-            .get(*i)
-            .filter(|k| k.allows(alg) && candidates.iter().any(|c| std::ptr::eq(*c, *k)))
+    let positions: Vec<usize> = (0..keys.keys().len()).filter(|&i| candidates.iter().any(|c| std::ptr::eq(*c, &keys.keys()[i]))).collect();
+    match &verdict.0 {
+        Outcome::Verified { .. } => verdict
+            .verified_key(keys, &positions)
+            .filter(|k| k.allows(alg))
             .map(|k| format!("{} (by WebCrypto)", k.describe()))
-            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid, "the outside verifier named a key that was not a candidate")),
-        Verdict::Invalid | Verdict::Unavailable(_) => {
+            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid, "the outside verifier named a key that was not a candidate of this key set")),
+        Outcome::Invalid | Outcome::Unavailable(_) => {
             Err(Error::new(ErrorKind::SignatureInvalid, format!("the {alg} signature does not verify with the matching key(s)")))
         }
     }

@@ -106,6 +106,10 @@ pub struct KeySet {
     keys: Vec<Key>,
     rejected: Vec<RejectedKey>,
     cache: crate::jose::cache::TokenCache,
+    /// Unique per set in this process: ties a `PendingSignature` and its `Verdict` to the
+    /// set that chose the key, so an answer for one set can never finish (or be cached by)
+    /// another.
+    id: u64,
 }
 
 impl KeySet {
@@ -189,11 +193,17 @@ impl KeySet {
     }
 
     fn empty() -> Self {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         KeySet {
             keys: Vec::new(),
             rejected: Vec::new(),
             cache: crate::jose::cache::TokenCache::new(crate::jose::cache::DEFAULT_CACHE_SIZE),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Set the verified-token cache size (default `DEFAULT_CACHE_SIZE`; 0 disables it).

@@ -1,6 +1,6 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
-use crate::jose::checks::{self, Inputs};
+use crate::jose::checks::{self, Inputs, Verdict};
 use crate::jose::algorithm::Algorithm;
 use crate::jose::compact::Token;
 use crate::jose::header::Header;
@@ -24,8 +24,8 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
     match verify_start(token, keys, opts, now)? {
         Started::Verified(t) => Ok(t),
         Started::NeedsSignature(p) => {
-            let ok = p.verify_here(keys);
-            verify_finish(p, ok, keys, opts, now)
+            let verdict = p.verify_here(keys);
+            verify_finish(p, &verdict, keys, opts, now)
         }
     }
 }
@@ -68,6 +68,8 @@ pub enum Started {
 /// A signature to check with one of `candidates` (positions in `KeySet::keys()`), then
 /// hand back to `verify_finish`.
 pub struct PendingSignature {
+    /// The id of the key set that chose the candidates.
+    set: u64,
     alg: Algorithm,
     candidates: Vec<usize>,
     message: Vec<u8>,
@@ -77,6 +79,9 @@ pub struct PendingSignature {
 }
 
 impl PendingSignature {
+    pub(crate) fn set(&self) -> u64 {
+        self.set
+    }
     pub fn alg(&self) -> Algorithm {
         self.alg
     }
@@ -95,14 +100,17 @@ impl PendingSignature {
         &self.token
     }
 
-    #[cfg(feature = "signature")]
     /// Check the signature here instead (the pure-Wasm path), as `verify` does. `keys` is
-    /// the set `verify_start` was given; any other set answers `false`.
-    pub fn verify_here(&self, keys: &KeySet) -> bool {
+    /// the set `verify_start` was given; any other set answers "invalid".
+    #[cfg(feature = "signature")]
+    pub fn verify_here(&self, keys: &KeySet) -> Verdict {
+        if keys.id() != self.set {
+            return Verdict::invalid();
+        }
         self.candidates
             .iter()
-            .filter_map(|&i| keys.keys().get(i))
-            .any(|k| k.verify(self.alg, &self.message, &self.signature))
+            .find(|&&i| keys.keys().get(i).is_some_and(|k| k.verify(self.alg, &self.message, &self.signature)))
+            .map_or_else(Verdict::invalid, |&i| Verdict::verified_here(self.set, i))
     }
 }
 
@@ -122,8 +130,8 @@ pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) 
     if pending.alg.family() == crate::KeyFamily::Hmac {
         #[cfg(feature = "signature")]
         {
-            let ok = pending.verify_here(keys);
-            return verify_finish(pending, ok, keys, opts, now).map(Started::Verified);
+            let verdict = pending.verify_here(keys);
+            return verify_finish(pending, &verdict, keys, opts, now).map(Started::Verified);
         }
         #[cfg(not(feature = "signature"))]
         return Err(Error::new(ErrorKind::UnsupportedAlg, "this build has no signature crypto for HMAC"));
@@ -144,16 +152,22 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
     let (parsed, alg, candidates, signature) = checks::before_signature(input)?;
     let token = input.token;
     let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
-    Ok(PendingSignature { alg, candidates, message, signature, token: parsed, fingerprint })
+    Ok(PendingSignature { set: input.keys.map_or(0, KeySet::id), alg, candidates, message, signature, token: parsed, fingerprint })
 }
 
-/// Finish what `verify_start` began: `signature_ok` is the outside verifier's answer for
-/// `pending`. Then the claim checks run (with `opts` and `now`, as in `verify`) and a
-/// success is remembered by the key set's cache.
-pub fn verify_finish(pending: PendingSignature, signature_ok: bool, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
+/// Finish what `verify_start` began: `verdict` is the signature check's answer for
+/// `pending` (from `verify_here`, or an outside verifier through
+/// `Verdict::dangerous_trust_outside_verifier`). `keys` must be the set that started it:
+/// another set's pending signature or verdict is refused, so it can never be cached there.
+/// Then the claim checks run (with `opts` and `now`, as in `verify`) and a success is
+/// remembered by the key set's cache.
+pub fn verify_finish(pending: PendingSignature, verdict: &Verdict, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
     validate_options(opts)?;
     validate_now(now)?;
-    if !signature_ok {
+    if pending.set != keys.id() {
+        return Err(Error::new(ErrorKind::InvalidOption, "this pending signature was started with another key set"));
+    }
+    if verdict.verified_key(keys, &pending.candidates).is_none() {
         return Err(Error::new(
             ErrorKind::SignatureInvalid,
             format!("the {} signature does not verify with the matching key(s)", pending.alg),

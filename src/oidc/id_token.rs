@@ -7,7 +7,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::error::{OidcError, OidcErrorKind, Result};
-use crate::{Algorithm, Hash, KeySet, PendingSignature, Started, Token, TokenKind, VerifyOptions};
+use crate::{Algorithm, Hash, KeySet, PendingSignature, Started, Token, TokenKind, Verdict, VerifyOptions};
 
 pub struct IdTokenRules<'a> {
     pub issuer: &'a str,
@@ -89,9 +89,9 @@ pub fn start(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Re
 }
 
 /// Finish what `start` began, with the signature verifier's answer for `pending`.
-pub fn finish(pending: PendingSignature, signature_ok: bool, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<Token> {
+pub fn finish(pending: PendingSignature, verdict: &Verdict, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<Token> {
     let opts = options(rules, expected_kind(pending.token())?);
-    let token = crate::verify_finish(pending, signature_ok, keys, &opts, now).map_err(does_not_verify)?;
+    let token = crate::verify_finish(pending, verdict, keys, &opts, now).map_err(does_not_verify)?;
     after_signature(token, rules)
 }
 
@@ -101,8 +101,8 @@ pub fn verify(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> R
     match start(jwt, keys, rules, now)? {
         IdCheck::Done(token) => Ok(token),
         IdCheck::Signature(p) => {
-            let ok = p.verify_here(keys);
-            finish(p, ok, keys, rules, now)
+            let verdict = p.verify_here(keys);
+            finish(p, &verdict, keys, rules, now)
         }
     }
 }

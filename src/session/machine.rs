@@ -17,7 +17,7 @@ use crate::oidc::pkce::{random_string, Random};
 use crate::oidc::token::{self, ClientAuth, TokenResponse};
 use crate::oidc::{callback, discovery, id_token, logout, HttpRequest, OidcError, OidcErrorKind};
 use crate::oidc::id_token::{IdCheck, IdTokenRules};
-use crate::{Algorithm, KeySet, PendingSignature};
+use crate::{Algorithm, KeySet, PendingSignature, Verdict};
 
 /// An access token of unknown lifetime (no `expires_in`, not a JWT) is treated as valid for
 /// this many seconds: short, so a wrong guess costs a refresh, never a stale token.
@@ -739,8 +739,8 @@ impl Session {
         };
         #[cfg(feature = "signature")]
         if !self.cfg.external_signatures {
-            let ok = pending.verify_here(keys);
-            let checked = id_token::finish(pending, ok, keys, &rules, server_now);
+            let verdict = pending.verify_here(keys);
+            let checked = id_token::finish(pending, &verdict, keys, &rules, server_now);
             return self.id_checked(checked, after);
         }
         let Some((import, verify)) = crate::jose::subtle::params(pending.alg()) else {
@@ -767,7 +767,15 @@ impl Session {
         let Some(Checking { pending, after, server_now, .. }) = self.checking.take() else { return };
         let checked = match (&self.keys, error) {
             (_, Some(why)) => Err(OidcError::new(OidcErrorKind::IdToken, format!("the ID token's signature could not be checked: {why}"))),
-            (Some((_, keys)), None) => id_token::finish(pending, ok, keys, &self.id_rules(&after), server_now),
+            (Some((_, keys)), None) => {
+                // The driver checked with the one key the core chose (the command's keys are
+                // the candidates, and a token several keys could verify is refused earlier).
+                let verdict = match pending.candidates() {
+                    [key] if ok => Verdict::dangerous_trust_outside_verifier(&pending, *key),
+                    _ => Verdict::invalid(),
+                };
+                id_token::finish(pending, &verdict, keys, &self.id_rules(&after), server_now)
+            }
             (None, None) => Err(OidcError::new(OidcErrorKind::IdToken, "the JWKS changed while the ID token was checked")),
         };
         self.id_checked(checked, after);

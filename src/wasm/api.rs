@@ -338,7 +338,8 @@ impl JsKeySet {
         let Ok(checks) = checks else { return settle(finish.run(None)) };
         let on_err_finish = Rc::clone(&finish);
         let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
-            finish.run(Some(js_sys::Array::from(&results).iter().any(|r| r.as_bool() == Some(true))))
+            let first = js_sys::Array::from(&results).iter().position(|r| r.as_bool() == Some(true));
+            finish.run(Some(first))
         });
         let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { on_err_finish.run(None) });
         webcrypto::then_call(&checks, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
@@ -371,19 +372,26 @@ struct Finish {
 
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 impl Finish {
-    /// `answer`: WebCrypto's verdict, or `None` to let the Wasm verifier decide.
-    fn run(&self, answer: Option<bool>) -> JsResult<JsValue> {
+    /// `answer`: WebCrypto's verdict (the position among the candidates of the key that
+    /// verified, if any), or `None` to let the Wasm verifier decide.
+    fn run(&self, answer: Option<Option<usize>>) -> JsResult<JsValue> {
         let p = self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+        // This binding ran WebCrypto itself, with the candidates' keys imported from the key
+        // set's own public material: the one place its answer is trusted.
+        let outside = |answer: Option<usize>| match answer.and_then(|i| p.candidates().get(i)) {
+            Some(&key) => crate::Verdict::dangerous_trust_outside_verifier(&p, key),
+            None => crate::Verdict::invalid(),
+        };
         #[cfg(feature = "signature")]
-        let ok = answer.unwrap_or_else(|| p.verify_here(&self.keys));
+        let verdict = answer.map_or_else(|| p.verify_here(&self.keys), outside);
         #[cfg(not(feature = "signature"))]
-        let ok = answer.ok_or_else(|| {
+        let verdict = answer.map(outside).ok_or_else(|| {
             to_js(crate::Error::new(
                 crate::ErrorKind::UnsupportedAlg,
                 "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier",
             ))
         })?;
-        crate::verify_finish(p, ok, &self.keys, &self.opts, self.now).map(|t| JsToken::from(t).into()).map_err(to_js)
+        crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now).map(|t| JsToken::from(t).into()).map_err(to_js)
     }
 }
 

@@ -71,7 +71,6 @@ impl JsKeySet {
             // never leaves the core: no WebCrypto involved.
             _ => return Ok(Promise::resolve(&with_summary(&crate::explain(&token, Some(&keys), &opts, now)))),
         };
-        let candidates = pending.candidates().to_vec();
         let finish = Rc::new(move |verdict: Option<Verdict>| -> JsValue {
             let report = match verdict {
                 Some(v) => crate::explain_with_verdict(&token, &keys, &opts, now, &v),
@@ -82,8 +81,13 @@ impl JsKeySet {
         let Ok(checks) = self.webcrypto_checks(&pending) else { return Ok(Promise::resolve(&finish(None))) };
         let on_err_finish = Rc::clone(&finish);
         let on_ok = Closure::once_into_js(move |results: JsValue| -> JsValue {
+            // WebCrypto ran here, with the candidates' keys from the key set's own material.
             let first = Array::from(&results).iter().position(|r| r.as_bool() == Some(true));
-            finish(Some(first.map_or(Verdict::Invalid, |i| Verdict::Verified(candidates[i]))))
+            let verdict = match first.and_then(|i| pending.candidates().get(i)) {
+                Some(&key) => Verdict::dangerous_trust_outside_verifier(&pending, key),
+                None => Verdict::invalid(),
+            };
+            finish(Some(verdict))
         });
         let on_err = Closure::once_into_js(move |_: JsValue| -> JsValue { on_err_finish(None) });
         webcrypto::then_call(&checks, &on_ok, &on_err)
@@ -99,5 +103,5 @@ fn without_webcrypto(token: &str, keys: &crate::KeySet, opts: &crate::VerifyOpti
 #[cfg(not(feature = "signature"))]
 fn without_webcrypto(token: &str, keys: &crate::KeySet, opts: &crate::VerifyOptions, now: i64) -> Report {
     let why = "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier".to_owned();
-    crate::explain_with_verdict(token, keys, opts, now, &Verdict::Unavailable(why))
+    crate::explain_with_verdict(token, keys, opts, now, &Verdict::unavailable(why))
 }
