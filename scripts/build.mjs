@@ -14,7 +14,8 @@
 //               "tokenward/session" and "tokenward/browser"
 //
 // Usage: node scripts/build.mjs
-//   TOKENWARD_SKIP_ENSURE_TOOLS=1 skips scripts/ensure-tools.sh (./run has already called it).
+//   Runs `scripts/ensure-tools.sh build` first (no root, no chromium: only ./run test needs it);
+//   TOKENWARD_SKIP_ENSURE_TOOLS=1 skips that (./run has already called it).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +27,11 @@ const pkgDir = join(root, 'pkg');
 const templateDir = join(root, 'www', 'pkg');
 const crateName = 'tokenward';
 
-// rustc 1.95 enables these post-MVP features for wasm32-unknown-unknown by default (read from the
-// target_features section of its output); wasm-opt must be told, or it rejects the module, e.g.
-// the externref tables wasm-bindgen adds when it sees reference-types. Listed explicitly rather
-// than --all-features, so wasm-opt never introduces a feature rustc did not already use.
+// rustc 1.95 (pinned in rust-toolchain.toml) enables these post-MVP features for
+// wasm32-unknown-unknown by default (read from the target_features section of its output);
+// wasm-opt must be told, or it rejects the module, e.g. the externref tables wasm-bindgen adds
+// when it sees reference-types. Listed explicitly rather than --all-features, so wasm-opt never
+// introduces a feature rustc did not already use.
 const WASM_FEATURES = [
   'bulk-memory',
   'bulk-memory-opt',
@@ -166,7 +168,7 @@ function buildFlavour(flavour, targetDir) {
 }
 
 async function main() {
-  if (process.env.TOKENWARD_SKIP_ENSURE_TOOLS !== '1') run(join(root, 'scripts', 'ensure-tools.sh'), []);
+  if (process.env.TOKENWARD_SKIP_ENSURE_TOOLS !== '1') run(join(root, 'scripts', 'ensure-tools.sh'), ['build']);
   const { version, targetDir } = cargoMetadata();
   rmSync(pkgDir, { recursive: true, force: true });
   // Lite first: the full build is then what target/ holds for the native tests' next run.

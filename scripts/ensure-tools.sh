@@ -1,16 +1,54 @@
 #!/usr/bin/env bash
-# Installs what the build, demo and tests need, only where it is missing, so a fresh CI machine
-# and a developer's warm one run the same script. Everything comes from package registries
-# (rustup targets, crates.io, npm, apt): nothing downloads a prebuilt binary from elsewhere.
+# Installs what a command needs, only where it is missing, so a fresh CI machine and a
+# developer's warm one run the same script. Everything comes from package registries
+# (rustup, crates.io, npm, apt): nothing downloads a prebuilt binary from elsewhere.
+#
+# Usage: scripts/ensure-tools.sh build|test
+#   build  for ./run build, ./run demo and npm run build: the Rust toolchain pinned in
+#          rust-toolchain.toml with its wasm32 target, wasm-bindgen-cli, node_modules.
+#          Needs no root (the demo serves the user's own browser: no chromium).
+#   test   for ./run test: build's tools, rustfmt and clippy, and Debian's chromium for the
+#          browser tests (apt-get, as root, only when /usr/bin/chromium is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '[ensure-tools] %s\n' "$*" >&2; }
 
-ensure_wasm_target() {
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    say "rustup target add wasm32-unknown-unknown"
-    rustup target add wasm32-unknown-unknown >/dev/null
+mode="${1:-}"
+case "$mode" in
+  build | test) ;;
+  *)
+    printf 'usage: scripts/ensure-tools.sh build|test\n' >&2
+    exit 2
+    ;;
+esac
+
+# rustup installs the pinned toolchain on first use anyway; asked explicitly here, so the
+# install is announced and also works where auto-install is off (RUSTUP_AUTO_INSTALL=0).
+ensure_toolchain() {
+  local channel
+  channel="$(awk -F'"' '/^channel *=/ { print $2; exit }' rust-toolchain.toml)"
+  if [[ -z "$channel" ]]; then
+    say "rust-toolchain.toml names no channel" && exit 1
+  fi
+  if ! rustup toolchain list | grep -q "^${channel}-"; then
+    say "rustup toolchain install $channel (rust-toolchain.toml)"
+    # No argument: the file's channel, with its targets and components.
+    rustup toolchain install
+  fi
+}
+
+# For the active (pinned) toolchain: one installed before its file listed these lacks them.
+ensure_rustup_parts() {
+  local kind="$1" installed part missing=()
+  shift
+  installed="$(rustup "$kind" list --installed)"
+  for part in "$@"; do
+    grep -q "^${part}\(-\|$\)" <<<"$installed" || missing+=("$part")
+  done
+  if ((${#missing[@]})); then
+    say "rustup $kind add ${missing[*]}"
+    rustup "$kind" add "${missing[@]}" >/dev/null
   fi
 }
 
@@ -23,8 +61,8 @@ ensure_wasm_bindgen() {
   fi
   have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
   if [[ "$have" != "$want" ]]; then
-    say "cargo install wasm-bindgen-cli --version $want (found: ${have:-none}; takes several minutes)"
-    cargo install -q --force wasm-bindgen-cli --version "$want"
+    say "cargo install --locked wasm-bindgen-cli --version $want (found: ${have:-none}; takes several minutes)"
+    cargo install -q --locked --force wasm-bindgen-cli --version "$want"
   fi
 }
 
@@ -43,6 +81,9 @@ ensure_node_modules() {
 # The browser tests drive Debian's chromium: playwright's own browser download is not reachable.
 ensure_chromium() {
   if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ "$(id -u)" != 0 ]]; then
+      say "the browser tests need /usr/bin/chromium: install it as root (apt-get install chromium)" && exit 1
+    fi
     say "apt-get install chromium"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
@@ -50,7 +91,11 @@ ensure_chromium() {
   fi
 }
 
-ensure_wasm_target
+ensure_toolchain
+ensure_rustup_parts target wasm32-unknown-unknown
 ensure_wasm_bindgen
 ensure_node_modules
-ensure_chromium
+if [[ "$mode" == test ]]; then
+  ensure_rustup_parts component rustfmt clippy
+  ensure_chromium
+fi
