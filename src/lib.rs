@@ -22,19 +22,21 @@ pub mod session;
 mod wasm;
 
 pub use jose::algorithm::{Algorithm, Hash, KeyFamily};
-pub use jose::checks::id as check_id;
 pub use jose::cache::{CacheStats, DEFAULT_CACHE_SIZE};
+pub use jose::checks::id as check_id;
+pub use jose::checks::Verdict;
 pub use jose::claims::Claims;
 pub use jose::compact::{decode, Token};
+#[cfg(feature = "signature")]
+pub use jose::crypto;
 pub use jose::error::{Error, ErrorKind, Result};
-pub use jose::checks::Verdict;
 pub use jose::explain::{explain, explain_with_verdict, Check, Report, Status};
 pub use jose::header::Header;
 pub use jose::jwk::JwkInfo;
 pub use jose::keyset::{Key, KeySet, RejectedKey};
 pub use jose::kind::TokenKind;
-pub use jose::options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
-pub use jose::verify::{explain_signature_input, verify, verify_finish, verify_jws, verify_start, PendingSignature, Started};
 pub use jose::limits;
-#[cfg(feature = "signature")]
-pub use jose::crypto;
+pub use jose::options::{VerifyOptions, DEFAULT_CLOCK_TOLERANCE};
+pub use jose::verify::{
+    explain_signature_input, verify, verify_finish, verify_jws, verify_start, PendingSignature, Started,
+};

@@ -1,4 +1,7 @@
 //! Named attacks from RFC 8725 and the JWT CVE history. Each must fail with the stated code.
+// Signatures are checked by the crate's own verifiers here: the build without them
+// (`--no-default-features`) runs the session and unit tests only.
+#![cfg(feature = "signature")]
 
 mod common;
 
@@ -194,7 +197,8 @@ fn psychic_ecdsa_signature_is_refused() {
 #[test]
 fn ec_key_with_a_point_off_the_curve_is_rejected() {
     let mut jwk = p256_jwk("bad");
-    let mut y = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, jwk["y"].as_str().unwrap()).unwrap();
+    let mut y =
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, jwk["y"].as_str().unwrap()).unwrap();
     y[31] ^= 1;
     jwk["y"] = json!(b64(&y));
     // Alone it makes no key set at all; beside a good key it is listed as rejected.
@@ -301,7 +305,10 @@ fn a_key_is_used_only_for_its_own_alg_and_use() {
     jwk["use"] = json!("enc");
     let enc = KeySet::from_jwks(&json!({"keys":[jwk, p256_jwk("ec")]}).to_string()).unwrap();
     assert_eq!(enc.keys().len(), 1, "only the EC key is usable");
-    assert_eq!(code(verify(&sign("RS256", json!({}), access_claims()), &enc, &opts().algorithms(&[Algorithm::RS256]), NOW)), "key_not_found");
+    assert_eq!(
+        code(verify(&sign("RS256", json!({}), access_claims()), &enc, &opts().algorithms(&[Algorithm::RS256]), NOW)),
+        "key_not_found"
+    );
 }
 
 #[test]
@@ -325,7 +332,12 @@ fn key_ops_must_be_unique_strings() {
         KeySet::from_jwks(&json!({"keys":[jwk, p256_jwk("ec")]}).to_string()).unwrap()
     };
     assert_eq!(with_ops(json!(["verify"])).keys().len(), 2);
-    for (ops, why) in [(json!(["verify", "verify"]), "twice"), (json!(["verify", 1]), "not a string"), (json!("verify"), "not an array"), (json!(["sign"]), "verify")] {
+    for (ops, why) in [
+        (json!(["verify", "verify"]), "twice"),
+        (json!(["verify", 1]), "not a string"),
+        (json!("verify"), "not an array"),
+        (json!(["sign"]), "verify"),
+    ] {
         let set = with_ops(ops.clone());
         assert_eq!(set.keys().len(), 1, "{ops}");
         assert!(set.rejected()[0].reason.contains(why), "{ops}: {}", set.rejected()[0].reason);
@@ -345,7 +357,9 @@ fn a_token_several_keys_could_verify_is_refused_as_ambiguous() {
     assert_eq!(err.code(), "key_not_found");
     assert!(err.message().contains("ambiguous"), "{}", err.message());
     // Two keys sharing a kid: the same.
-    let shared = KeySet::from_jwks(&json!({"keys":[rsa_jwk(&keys().rsa, "same"), rsa_jwk(&keys().rsa, "same")]}).to_string()).unwrap();
+    let shared =
+        KeySet::from_jwks(&json!({"keys":[rsa_jwk(&keys().rsa, "same"), rsa_jwk(&keys().rsa, "same")]}).to_string())
+            .unwrap();
     let err = verify(&sign("RS256", json!({"kid":"same"}), access_claims()), &shared, &opts(), NOW).unwrap_err();
     assert!(err.message().contains("ambiguous"), "{}", err.message());
     // One RSA key beside an EC key: the algorithm picks one, no ambiguity.
@@ -373,7 +387,12 @@ fn attacker_text_reaches_messages_only_sanitized() {
     let tokens = [
         format!("{}.{}.{}", hdr(r#"{"alg":"RS256"}"#), b64(dup.as_bytes()), b64(b"sig")),
         sign("RS256", json!({"kid": evil}), access_claims()),
-        format!("{}.{}.{}", hdr(&json!({"alg": evil}).to_string()), b64(access_claims().to_string().as_bytes()), b64(b"sig")),
+        format!(
+            "{}.{}.{}",
+            hdr(&json!({"alg": evil}).to_string()),
+            b64(access_claims().to_string().as_bytes()),
+            b64(b"sig")
+        ),
         sign("RS256", json!({}), with(access_claims(), json!({"iss": evil}))),
         sign("RS256", json!({}), with(access_claims(), json!({"aud": [evil]}))),
         sign("RS256", json!({}), with(access_claims(), json!({"azp": evil}))),
@@ -390,7 +409,10 @@ fn attacker_text_reaches_messages_only_sanitized() {
         }
         messages.extend(tokenward::explain(t, Some(&jwks()), &strict, NOW).checks.iter().map(|c| c.reason.clone()));
         for m in messages {
-            assert!(m.chars().all(|c| !c.is_control() && !('\u{202a}'..='\u{202e}').contains(&c)), "unsanitized: {m:?}");
+            assert!(
+                m.chars().all(|c| !c.is_control() && !('\u{202a}'..='\u{202e}').contains(&c)),
+                "unsanitized: {m:?}"
+            );
             assert!(m.len() < 600, "unbounded ({} bytes): {}", m.len(), &m[..200]);
         }
     }

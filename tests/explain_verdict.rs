@@ -1,5 +1,8 @@
 //! explain_with_verdict: the signature checked outside the core (WebCrypto in explainAsync),
 //! every decision still the core's: which keys are candidates, and what each answer means.
+// Signatures are checked by the crate's own verifiers here: the build without them
+// (`--no-default-features`) runs the session and unit tests only.
+#![cfg(feature = "signature")]
 
 mod common;
 
@@ -18,13 +21,22 @@ fn a_verified_candidate_passes_and_agrees_with_explain() {
     let opts = VerifyOptions::default().issuer(ISS);
     let t = sign("RS256", json!({}), access_claims());
     let pending = explain_signature_input(&t, &keys, &opts).unwrap();
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, pending.candidates()[0]));
+    let r = explain_with_verdict(
+        &t,
+        &keys,
+        &opts,
+        NOW,
+        &Verdict::dangerous_trust_outside_verifier(&pending, pending.candidates()[0]),
+    );
     assert!(r.ok);
     assert!(signature_check(&r).1.ends_with("(by WebCrypto)"));
     // Apart from the signature reason, the same report as the core's own verifier.
     let own = explain(&t, Some(&keys), &opts, NOW);
     assert_eq!(own.ok, r.ok);
-    assert_eq!(own.checks.iter().filter(|c| c.id != "signature").collect::<Vec<_>>(), r.checks.iter().filter(|c| c.id != "signature").collect::<Vec<_>>());
+    assert_eq!(
+        own.checks.iter().filter(|c| c.id != "signature").collect::<Vec<_>>(),
+        r.checks.iter().filter(|c| c.id != "signature").collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -33,16 +45,24 @@ fn a_key_that_was_not_a_candidate_cannot_verify() {
     let opts = VerifyOptions::default();
     let t = sign("RS256", json!({}), access_claims());
     let pending = explain_signature_input(&t, &keys, &opts).unwrap();
-    let outsider = (0..keys.keys().len()).find(|i| !pending.candidates().contains(i)).expect("a key of another algorithm");
+    let outsider =
+        (0..keys.keys().len()).find(|i| !pending.candidates().contains(i)).expect("a key of another algorithm");
     let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, outsider));
     assert!(!r.ok);
     assert_eq!(signature_check(&r).0, Status::Fail);
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, usize::MAX));
+    let r =
+        explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&pending, usize::MAX));
     assert_eq!(signature_check(&r).0, Status::Fail);
     // A verdict about another key set's candidate, even the same position: not this set's.
     let other = jwks();
     let foreign = explain_signature_input(&t, &other, &opts).unwrap();
-    let r = explain_with_verdict(&t, &keys, &opts, NOW, &Verdict::dangerous_trust_outside_verifier(&foreign, foreign.candidates()[0]));
+    let r = explain_with_verdict(
+        &t,
+        &keys,
+        &opts,
+        NOW,
+        &Verdict::dangerous_trust_outside_verifier(&foreign, foreign.candidates()[0]),
+    );
     assert_eq!(signature_check(&r).0, Status::Fail);
 }
 
@@ -62,6 +82,12 @@ fn invalid_fails_and_unavailable_is_skipped_with_the_reason() {
 fn failures_before_the_signature_need_no_outside_verifier() {
     let keys = jwks();
     let t = sign("RS256", json!({"kid": "nobody"}), access_claims());
-    assert_eq!(explain_signature_input(&t, &keys, &VerifyOptions::default()).err().map(|e| e.code()), Some("key_not_found"));
-    assert_eq!(explain_signature_input("a.b", &keys, &VerifyOptions::default()).err().map(|e| e.code()), Some("malformed"));
+    assert_eq!(
+        explain_signature_input(&t, &keys, &VerifyOptions::default()).err().map(|e| e.code()),
+        Some("key_not_found")
+    );
+    assert_eq!(
+        explain_signature_input("a.b", &keys, &VerifyOptions::default()).err().map(|e| e.code()),
+        Some("malformed")
+    );
 }

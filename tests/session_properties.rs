@@ -50,22 +50,41 @@ impl Trouble {
 
 #[derive(Debug, Clone)]
 enum Step {
-    EnsureFresh { who: usize, force: bool },
+    EnsureFresh {
+        who: usize,
+        force: bool,
+    },
     /// Every instance asks at the same instant: the race the lease is for.
-    Burst { force: bool },
+    Burst {
+        force: bool,
+    },
     /// Jump to just after the stored access token became due (30 s before its expiry).
     AdvanceToDue,
-    Activity { who: usize },
-    Advance { ms: u64 },
+    Activity {
+        who: usize,
+    },
+    Advance {
+        ms: u64,
+    },
     /// The network's answer to the next refresh request.
     Trouble(Trouble),
     /// A late broadcast of an older store version.
-    StaleBroadcast { who: usize, back: u64 },
-    Logout { who: usize, provider: bool },
+    StaleBroadcast {
+        who: usize,
+        back: u64,
+    },
+    Logout {
+        who: usize,
+        provider: bool,
+    },
     /// Log in again if the session is over.
-    Login { who: usize },
+    Login {
+        who: usize,
+    },
     /// A tab reload or process restart: whatever it had on the way is lost.
-    Restart { who: usize },
+    Restart {
+        who: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -80,17 +99,26 @@ struct World {
 }
 
 fn world() -> impl Strategy<Value = World> {
-    (2usize..=3, -900_000i64..900_000, prop_oneof![Just(60u64), Just(120), Just(300)], 0u64..5, 0u64..50, prop_oneof![3 => Just(None), 1 => Just(Some(1_200u64))], any::<u64>()).prop_map(
-        |(instances, offset_ms, lifetime, store_latency_ms, broadcast_latency_ms, idle_timeout, seed)| World {
-            instances,
-            offset_ms,
-            lifetime,
-            store_latency_ms,
-            broadcast_latency_ms,
-            idle_timeout,
-            seed,
-        },
+    (
+        2usize..=3,
+        -900_000i64..900_000,
+        prop_oneof![Just(60u64), Just(120), Just(300)],
+        0u64..5,
+        0u64..50,
+        prop_oneof![3 => Just(None), 1 => Just(Some(1_200u64))],
+        any::<u64>(),
     )
+        .prop_map(
+            |(instances, offset_ms, lifetime, store_latency_ms, broadcast_latency_ms, idle_timeout, seed)| World {
+                instances,
+                offset_ms,
+                lifetime,
+                store_latency_ms,
+                broadcast_latency_ms,
+                idle_timeout,
+                seed,
+            },
+        )
 }
 
 fn trouble() -> impl Strategy<Value = Trouble> {
@@ -203,7 +231,9 @@ fn run_step(sim: &mut Sim, w: &World, s: &Step) -> Result<(), String> {
         Step::StaleBroadcast { who, back } => {
             let i = who % n;
             let before = sim.session(i).state().clone();
-            let Some(old) = before.version.checked_sub(1 + back).and_then(|v| sim.stored_version(v)).cloned() else { return Ok(()) };
+            let Some(old) = before.version.checked_sub(1 + back).and_then(|v| sim.stored_version(v)).cloned() else {
+                return Ok(());
+            };
             sim.handle(i, Event::StoreChanged { state: Some(old) });
             let after = sim.session(i).state();
             if after.version != before.version || after.tokens != before.tokens {
@@ -274,7 +304,15 @@ struct Outcome {
 /// 0.5-8.5 s on a random instance (and sometimes moves the mouse). A session that ends is
 /// logged into again, after checking why it ended.
 fn simulate(faults: Option<RandomFaults>, seed: u64) -> Outcome {
-    let w = World { instances: 3, offset_ms: 42_000, lifetime: 60, store_latency_ms: 2, broadcast_latency_ms: 5, idle_timeout: None, seed };
+    let w = World {
+        instances: 3,
+        offset_ms: 42_000,
+        lifetime: 60,
+        store_latency_ms: 2,
+        broadcast_latency_ms: 5,
+        idle_timeout: None,
+        seed,
+    };
     let mut sim = build(&w);
     sim.random_faults = faults.clone();
     let mut rng = SeededRandom::new(seed);
@@ -340,14 +378,26 @@ fn simulation_clean_network_stays_logged_in() {
     let o = simulate(None, 1);
     report("clean", &o);
     assert!(o.logouts.is_empty());
-    assert!(o.refreshes >= EXPECTED_REFRESHES * 3 / 4 && o.refreshes <= EXPECTED_REFRESHES * 5 / 4, "{} refreshes", o.refreshes);
+    assert!(
+        o.refreshes >= EXPECTED_REFRESHES * 3 / 4 && o.refreshes <= EXPECTED_REFRESHES * 5 / 4,
+        "{} refreshes",
+        o.refreshes
+    );
 }
 
 #[test]
 fn simulation_without_lost_answers_stays_logged_in() {
     // Requests lost before the provider (10%), delays, duplicates, 503s and 429s: all
     // transient, none fatal.
-    let faults = RandomFaults { drop_request: 0.10, delay: 0.10, max_delay_ms: 6_000, duplicate: 0.05, unavailable: 0.03, rate_limited: 0.02, ..Default::default() };
+    let faults = RandomFaults {
+        drop_request: 0.10,
+        delay: 0.10,
+        max_delay_ms: 6_000,
+        duplicate: 0.05,
+        unavailable: 0.03,
+        rate_limited: 0.02,
+        ..Default::default()
+    };
     let o = simulate(Some(faults), 2);
     report("no lost answers", &o);
     assert!(o.logouts.is_empty(), "{:?}", o.logouts);
@@ -361,7 +411,14 @@ fn simulation_with_lost_answers_ends_only_as_refresh_reused() {
     // it rotated), plus delays and duplicates. A lost rotation is fatal under Revoke Refresh
     // Token (the provider holds a token nobody received); each such end must read
     // `refresh_reused`, and nothing else may end the session.
-    let faults = RandomFaults { drop_request: 0.05, drop_response: 0.05, delay: 0.05, max_delay_ms: 3_000, duplicate: 0.05, ..Default::default() };
+    let faults = RandomFaults {
+        drop_request: 0.05,
+        drop_response: 0.05,
+        delay: 0.05,
+        max_delay_ms: 3_000,
+        duplicate: 0.05,
+        ..Default::default()
+    };
     let o = simulate(Some(faults), 3);
     report("lost answers", &o);
     assert!(o.lost_rotations > 0, "no answer was lost: the test says nothing");

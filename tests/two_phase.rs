@@ -1,4 +1,7 @@
 //! verify_start / verify_finish: the split used by verifyAsync (WebCrypto does the middle).
+// Signatures are checked by the crate's own verifiers here: the build without them
+// (`--no-default-features`) runs the session and unit tests only.
+#![cfg(feature = "signature")]
 
 mod common;
 
@@ -6,7 +9,12 @@ use common::*;
 use serde_json::json;
 use tokenward::{verify_finish, verify_start, Algorithm, KeySet, Started, Verdict, VerifyOptions};
 
-fn finish_here(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<tokenward::Token, tokenward::Error> {
+fn finish_here(
+    token: &str,
+    keys: &KeySet,
+    opts: &VerifyOptions,
+    now: i64,
+) -> Result<tokenward::Token, tokenward::Error> {
     match verify_start(token, keys, opts, now)? {
         Started::Verified(t) => Ok(t),
         Started::NeedsSignature(p) => {
@@ -47,7 +55,15 @@ fn start_then_finish_agrees_with_explain_on_every_outcome() {
     // The cases cover each stage: ok, signature, time, issuer, key, crit, structure.
     assert_eq!(
         outcomes,
-        vec![None, Some("signature_invalid"), Some("expired"), Some("issuer_mismatch"), Some("key_not_found"), Some("crit_unsupported"), Some("malformed")]
+        vec![
+            None,
+            Some("signature_invalid"),
+            Some("expired"),
+            Some("issuer_mismatch"),
+            Some("key_not_found"),
+            Some("crit_unsupported"),
+            Some("malformed")
+        ]
     );
 }
 

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use crate::jose::error::sanitize;
 use crate::jose::claims::Claims;
 use crate::jose::compact::Token;
+use crate::jose::error::sanitize;
 use crate::jose::header::{Header, UNTRUSTED_KEY_MEMBERS};
 use crate::jose::kind::TokenKind;
 use crate::jose::time_fmt::iso8601;
@@ -18,7 +18,8 @@ const LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
 /// The inspector's kind: the core's `TokenKind`, plus back-channel logout tokens (OIDC
 /// Back-Channel Logout 2.4: the `events` member, or the header `typ` `logout+jwt`).
 pub(crate) fn kind(t: &Token) -> &'static str {
-    let logout_event = t.claims().get("events").and_then(Value::as_object).is_some_and(|e| e.contains_key(LOGOUT_EVENT));
+    let logout_event =
+        t.claims().get("events").and_then(Value::as_object).is_some_and(|e| e.contains_key(LOGOUT_EVENT));
     let logout_typ = t.header().typ().is_some_and(|typ| typ.eq_ignore_ascii_case("logout+jwt"));
     if logout_event || logout_typ {
         return "logout";
@@ -112,29 +113,47 @@ pub(crate) fn claim_fields(c: &Claims, now: i64) -> Vec<Field> {
             "sub" => field(name, "subject", format!("the user (or service account) it is about: {s}")),
             "aud" => field(name, "audience", format!("the recipients it is meant for: {}", list(&c.aud()))),
             "azp" => field(name, "authorized party", format!("the client that asked for it: {s}")),
-            "sid" => field(name, "session ID", "the login session at the provider; tokens with one sid belong to one login".into()),
+            "sid" => field(
+                name,
+                "session ID",
+                "the login session at the provider; tokens with one sid belong to one login".into(),
+            ),
             "session_state" => field(name, "session state", "Keycloak's older name for the session ID (sid)".into()),
             "scope" => field(name, "scopes", format!("granted scopes: {}", list(&c.scopes()))),
-            "typ" => field(name, "Keycloak token type", format!("{s}: Bearer = access, ID = ID token, Refresh, Offline")),
+            "typ" => {
+                field(name, "Keycloak token type", format!("{s}: Bearer = access, ID = ID token, Refresh, Offline"))
+            }
             "realm_access" => field(name, "realm roles", format!("roles in the realm: {}", list(&c.realm_roles()))),
             "resource_access" => field(name, "client roles", describe_client_roles(c)),
             "exp" => field(name, "expires", time("exp", c.exp(), "at")),
             "nbf" => field(name, "not before", time("nbf", c.nbf(), "not valid before")),
             "iat" => field(name, "issued at", time("iat", c.iat(), "at")),
-            "auth_time" => field(name, "authentication time", time("auth_time", c.auth_time(), "the user logged in at")),
+            "auth_time" => {
+                field(name, "authentication time", time("auth_time", c.auth_time(), "the user logged in at"))
+            }
             "jti" => field(name, "token ID", "unique per token; lets a receiver detect a replay".into()),
             "nonce" => field(name, "nonce", "ties an ID token to the login request that asked for it".into()),
             "acr" => field(name, "authentication class", format!("how strongly the user authenticated: {s}")),
             "amr" => field(name, "authentication methods", "how the user authenticated (pwd, otp, ...)".into()),
-            "at_hash" => field(name, "access token hash", "binds an ID token to the access token issued with it".into()),
-            "preferred_username" => field(name, "username", format!("the login name: {s} (not stable: use sub as the key)")),
+            "at_hash" => {
+                field(name, "access token hash", "binds an ID token to the access token issued with it".into())
+            }
+            "preferred_username" => {
+                field(name, "username", format!("the login name: {s} (not stable: use sub as the key)"))
+            }
             "email" => field(name, "email", format!("{s} (trust it only when email_verified is true)")),
             "email_verified" => field(name, "email verified", format!("{value}")),
             "name" | "given_name" | "family_name" => field(name, "name", "from the user's profile".into()),
-            "allowed-origins" => field(name, "allowed origins", "Keycloak's Web Origins of the client: the CORS origins it may call from".into()),
+            "allowed-origins" => field(
+                name,
+                "allowed origins",
+                "Keycloak's Web Origins of the client: the CORS origins it may call from".into(),
+            ),
             "client_id" => field(name, "client", format!("the client of a client-credentials token: {s}")),
             "events" => field(name, "logout event", "marks a back-channel logout token".into()),
-            "cnf" => field(name, "confirmation", "proof-of-possession key (DPoP or mTLS): the token is bound to it".into()),
+            "cnf" => {
+                field(name, "confirmation", "proof-of-possession key (DPoP or mTLS): the token is bound to it".into())
+            }
             _ => continue,
         };
         out.push(f);
@@ -164,7 +183,9 @@ fn describe_client_roles(c: &Claims) -> String {
     let per: Vec<String> = client_roles(c)
         .iter()
         .take(20)
-        .map(|r| format!("{}: {}", sanitize(&r.client, 40), list(&r.roles.iter().map(String::as_str).collect::<Vec<_>>())))
+        .map(|r| {
+            format!("{}: {}", sanitize(&r.client, 40), list(&r.roles.iter().map(String::as_str).collect::<Vec<_>>()))
+        })
         .collect();
     if per.is_empty() {
         return "no client roles".into();

@@ -34,18 +34,26 @@ pub fn compare(before: &str, after: &str) -> crate::Result<Comparison> {
     let mut notes = Vec::new();
     let is_changed = |name: &str| changed.iter().any(|c: &Change| c.name == name);
     if a.claims().sub() != b.claims().sub() {
-        notes.push(Note::warning("subject_changed", "sub differs: these tokens are about different users (a refresh never changes sub)."));
+        notes.push(Note::warning(
+            "subject_changed",
+            "sub differs: these tokens are about different users (a refresh never changes sub).",
+        ));
     }
     if a.claims().iss() != b.claims().iss() {
         notes.push(Note::warning("issuer_changed", "iss differs: different providers or realms."));
     }
     match (a.claims().sid(), b.claims().sid()) {
-        (Some(x), Some(y)) if x == y => notes.push(Note::info("same_session", "Same sid: one login session, as after a refresh.")),
+        (Some(x), Some(y)) if x == y => {
+            notes.push(Note::info("same_session", "Same sid: one login session, as after a refresh."))
+        }
         (Some(_), Some(_)) => notes.push(Note::info("new_session", "sid differs: a new login, not a refresh.")),
         _ => {}
     }
     if is_changed("header.kid") {
-        notes.push(Note::info("key_rotated", "The kid changed: the provider signs with another key now (key rotation)."));
+        notes.push(Note::info(
+            "key_rotated",
+            "The kid changed: the provider signs with another key now (key rotation).",
+        ));
     }
     if let (Some(x), Some(y)) = (a.claims().iat(), b.claims().iat()) {
         if y != x {
@@ -61,7 +69,13 @@ pub fn compare(before: &str, after: &str) -> crate::Result<Comparison> {
     Ok(Comparison { changed, unchanged, notes })
 }
 
-fn diff_maps(prefix: &str, a: &Map<String, Value>, b: &Map<String, Value>, changed: &mut Vec<Change>, same: &mut Vec<String>) {
+fn diff_maps(
+    prefix: &str,
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    changed: &mut Vec<Change>,
+    same: &mut Vec<String>,
+) {
     for (name, before) in a {
         let key = format!("{prefix}{name}");
         match b.get(name) {
@@ -85,7 +99,11 @@ mod tests {
 
     #[test]
     fn a_refresh_keeps_sub_and_sid() {
-        let c = compare(&jwt(r#"{"sub":"u","sid":"s","iat":100,"exp":400}"#), &jwt(r#"{"sub":"u","sid":"s","iat":400,"exp":700,"x":1}"#)).unwrap();
+        let c = compare(
+            &jwt(r#"{"sub":"u","sid":"s","iat":100,"exp":400}"#),
+            &jwt(r#"{"sub":"u","sid":"s","iat":400,"exp":700,"x":1}"#),
+        )
+        .unwrap();
         let names: Vec<&str> = c.changed.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["exp", "iat", "x"]);
         assert!(c.changed[2].before.is_none());

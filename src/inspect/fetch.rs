@@ -49,7 +49,12 @@ pub fn fetch_request(what: &str, input: &str) -> FetchStep {
         _ => return fail("fetch_request takes \"discovery\" or \"jwks\"."),
     };
     match origin(&url) {
-        Some(o) => FetchStep { ok: true, message: format!("fetch {url} (the page allows connections to {o} only)"), url: Some(url), origin: Some(o) },
+        Some(o) => FetchStep {
+            ok: true,
+            message: format!("fetch {url} (the page allows connections to {o} only)"),
+            url: Some(url),
+            origin: Some(o),
+        },
         None => fail("The URL has no origin a Content-Security-Policy can name."),
     }
 }
@@ -89,7 +94,12 @@ pub fn jwks_answer(url: &str, status: u16, body: &str) -> FetchStep {
     if let Some(problem) = status_problem("JWKS", url, status, body) {
         return fail(problem);
     }
-    FetchStep { ok: true, url: Some(url.to_owned()), origin: origin(url), message: format!("fetched the JWKS from {url}") }
+    FetchStep {
+        ok: true,
+        url: Some(url.to_owned()),
+        origin: origin(url),
+        message: format!("fetched the JWKS from {url}"),
+    }
 }
 
 /// A fetch that got no answer at all. Browsers report a network error, a refused CORS check

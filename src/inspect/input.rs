@@ -93,11 +93,14 @@ fn url_or_form(text: &str, mut notes: Vec<Note>) -> Pasted {
             input: "invalid",
             tokens: vec![("token".into(), text.to_owned())],
             response: None,
-            notes: vec![Note::warning("not_a_token", if is_url {
-                "A URL without access_token, id_token or logout_token in its query or fragment."
-            } else {
-                "Not a JWT, and no access_token, id_token, refresh_token or logout_token parameter either."
-            })],
+            notes: vec![Note::warning(
+                "not_a_token",
+                if is_url {
+                    "A URL without access_token, id_token or logout_token in its query or fragment."
+                } else {
+                    "Not a JWT, and no access_token, id_token, refresh_token or logout_token parameter either."
+                },
+            )],
         };
     }
     if is_url {
@@ -114,7 +117,8 @@ pub(crate) fn explain_malformed(text: &str, message: &str) -> String {
     if text.is_empty() {
         return "Nothing to inspect: paste a token or a token response.".into();
     }
-    let hint = if text.contains('.') { "" } else { " A JWT is three base64url segments joined by dots, starting with eyJ." };
+    let hint =
+        if text.contains('.') { "" } else { " A JWT is three base64url segments joined by dots, starting with eyJ." };
     format!("{message}.{hint}")
 }
 

@@ -1,8 +1,8 @@
 //! Keycloak-aware notes and warnings about one token, and about a key set. Thresholds are
 //! named constants so the page and the README can state them.
 
-use crate::jose::error::sanitize;
 use crate::jose::compact::Token;
+use crate::jose::error::sanitize;
 use crate::jose::keyset::KeySet;
 use crate::jose::time_fmt::span;
 
@@ -73,10 +73,16 @@ pub(crate) fn of(t: &Token, kind: &str, now: i64) -> Vec<Note> {
         ));
     }
     if h.kid().is_none() && !refresh_like && !alg.eq_ignore_ascii_case("none") {
-        out.push(Note::info("no_kid", "No kid: a verifier must try every key of the algorithm; key rotation cannot be followed."));
+        out.push(Note::info(
+            "no_kid",
+            "No kid: a verifier must try every key of the algorithm; key rotation cannot be followed.",
+        ));
     }
     if t.kind() == crate::TokenKind::Unknown && c.typ().is_some() && h.typ().is_some() && kind != "logout" {
-        out.push(Note::info("kind_conflict", "The header and payload typ disagree (or the payload typ is not Keycloak's): a kind check fails closed."));
+        out.push(Note::info(
+            "kind_conflict",
+            "The header and payload typ disagree (or the payload typ is not Keycloak's): a kind check fails closed.",
+        ));
     }
     if let Some(exp) = c.exp().filter(|e| *e <= now && !refresh_like) {
         out.push(Note::warning("expired", format!("Expired {} ago.", span(now - exp))));
@@ -96,7 +102,10 @@ pub fn key_notes(keys: &KeySet) -> Vec<Note> {
         .collect();
     let no_kid = keys.keys().iter().filter(|k| k.kid().is_none()).count();
     if no_kid > 0 && keys.keys().len() > 1 {
-        out.push(Note::info("key_without_kid", format!("{no_kid} key(s) have no kid: they can only verify tokens without a kid.")));
+        out.push(Note::info(
+            "key_without_kid",
+            format!("{no_kid} key(s) have no kid: they can only verify tokens without a kid."),
+        ));
     }
     out
 }
@@ -121,7 +130,8 @@ mod tests {
 
     #[test]
     fn warnings_for_none_long_lifetimes_and_key_sources() {
-        let t = jwt(r#"{"alg":"none","jku":"https://evil.example/jwks"}"#, r#"{"typ":"Bearer","exp":200000,"iat":900}"#);
+        let t =
+            jwt(r#"{"alg":"none","jku":"https://evil.example/jwks"}"#, r#"{"typ":"Bearer","exp":200000,"iat":900}"#);
         let c = codes(&t, "access");
         for code in ["alg_none", "long_lifetime", "untrusted_key_source", "aud_missing"] {
             assert!(c.contains(&code), "{code} missing from {c:?}");

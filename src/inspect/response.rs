@@ -51,7 +51,10 @@ pub(crate) fn view(m: &Map<String, Value>, tokens: &mut [TokenView]) -> Response
         // A real client would judge the response itself this way (tokenward/session does).
         let body = Value::Object(m.clone()).to_string();
         if let Err(e) = crate::oidc::token::parse_response(200, &body) {
-            notes.push(Note::warning("response_refused", format!("A client would refuse this response: {}.", e.message)));
+            notes.push(Note::warning(
+                "response_refused",
+                format!("A client would refuse this response: {}.", e.message),
+            ));
         }
     }
     ResponseView {

@@ -10,10 +10,17 @@ pub fn summary(report: &Report) -> String {
     let failures: Vec<String> = report.failures().map(|c| format!("{}: {}", c.id, c.reason)).collect();
     if !failures.is_empty() {
         let n = failures.len();
-        return format!("Refused: {n} check{} fail{}. {}.", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" }, failures.join("; "));
+        return format!(
+            "Refused: {n} check{} fail{}. {}.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            failures.join("; ")
+        );
     }
     match report.check(crate::check_id::SIGNATURE) {
-        Some(c) if c.status == Status::Skipped => format!("Not verified: the claims pass, but the signature was not checked ({}).", c.reason),
+        Some(c) if c.status == Status::Skipped => {
+            format!("Not verified: the claims pass, but the signature was not checked ({}).", c.reason)
+        }
         _ => "Not verified.".into(),
     }
 }

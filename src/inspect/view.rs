@@ -137,7 +137,9 @@ pub(crate) fn token(field: &str, text: &str, now: i64) -> TokenView {
     };
     match crate::decode(text) {
         Ok(t) => fill(&mut view, &t, now),
-        Err(e) => view.error = Some(ErrorView { code: e.code(), message: super::input::explain_malformed(text, e.message()) }),
+        Err(e) => {
+            view.error = Some(ErrorView { code: e.code(), message: super::input::explain_malformed(text, e.message()) })
+        }
     }
     view
 }

@@ -44,6 +44,8 @@ pub enum Hash {
 }
 
 impl Hash {
+    /// The digest length in bytes (never zero, so no `is_empty`).
+    #[allow(clippy::len_without_is_empty)]
     pub const fn len(self) -> usize {
         match self {
             Hash::Sha256 => 32,
@@ -91,9 +93,7 @@ impl Algorithm {
     pub const fn family(self) -> KeyFamily {
         match self {
             Self::HS256 | Self::HS384 | Self::HS512 => KeyFamily::Hmac,
-            Self::RS256 | Self::RS384 | Self::RS512 | Self::PS256 | Self::PS384 | Self::PS512 => {
-                KeyFamily::Rsa
-            }
+            Self::RS256 | Self::RS384 | Self::RS512 | Self::PS256 | Self::PS384 | Self::PS512 => KeyFamily::Rsa,
             Self::ES256 => KeyFamily::EcP256,
             Self::ES384 => KeyFamily::EcP384,
             Self::ES512 => KeyFamily::EcP521,

@@ -7,9 +7,7 @@ use base64::Engine;
 use crate::jose::error::{Error, Result};
 
 pub fn decode(what: &str, input: &str) -> Result<Vec<u8>> {
-    URL_SAFE_NO_PAD
-        .decode(input)
-        .map_err(|_| Error::malformed(format!("{what} is not strict base64url (RFC 7515 2)")))
+    URL_SAFE_NO_PAD.decode(input).map_err(|_| Error::malformed(format!("{what} is not strict base64url (RFC 7515 2)")))
 }
 
 /// Whether `input` would decode, without decoding it: base64url alphabet only, a length
@@ -41,6 +39,10 @@ fn sextet(c: u8) -> Option<u8> {
     }
 }
 
+pub fn encode(input: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(input)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,8 +68,4 @@ mod tests {
             assert_eq!(check("x", c).is_ok(), decode("x", c).is_ok(), "{c:?}");
         }
     }
-}
-
-pub fn encode(input: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(input)
 }

@@ -3,10 +3,10 @@
 //! check and carries on past failures.
 
 use crate::jose::algorithm::Algorithm;
-use crate::jose::error::sanitize;
 use crate::jose::claims::Claims;
-use crate::jose::compact::{self, Segments};
 use crate::jose::compact::Token;
+use crate::jose::compact::{self, Segments};
+use crate::jose::error::sanitize;
 use crate::jose::error::{Error, ErrorKind};
 use crate::jose::header::Header;
 use crate::jose::keyset::{Key, KeySet};
@@ -135,8 +135,7 @@ macro_rules! check {
 }
 
 pub(crate) fn run<S: Sink>(input: &Inputs<'_>, sink: &mut S) -> Decoded {
-    let structure = compact::split(input.token)
-        .and_then(|seg| compact::decode_signature(&seg).map(|sig| (seg, sig)));
+    let structure = compact::split(input.token).and_then(|seg| compact::decode_signature(&seg).map(|sig| (seg, sig)));
     let Some((seg, sig)) = check!(
         sink,
         id::STRUCTURE,
@@ -212,9 +211,13 @@ fn signature_checks<S: Sink>(
     sig: &[u8],
 ) -> Option<bool> {
     check!(sink, id::CRIT, header.check_extensions(), |_: &()| "no critical extensions".to_string(), None);
-    let Some(alg) =
-        check!(sink, id::ALGORITHM, choose_alg(input, header), |a: &Algorithm| format!("{a} is supported and allowed"), None)
-    else {
+    let Some(alg) = check!(
+        sink,
+        id::ALGORITHM,
+        choose_alg(input, header),
+        |a: &Algorithm| format!("{a} is supported and allowed"),
+        None
+    ) else {
         sink.skip(id::KEY, || "no usable algorithm".into());
         sink.skip(id::SIGNATURE, || "no usable algorithm".into());
         return Some(false);
@@ -269,28 +272,31 @@ fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
 /// An outside verifier's answer, held to the core's own choice: only a key of this key set
 /// among the candidates the core selected for this algorithm can have verified the token.
 fn outside_verdict(verdict: &Verdict, keys: &KeySet, alg: Algorithm, candidates: &[&Key]) -> Result<String, Error> {
-    let positions: Vec<usize> = (0..keys.keys().len()).filter(|&i| candidates.iter().any(|c| std::ptr::eq(*c, &keys.keys()[i]))).collect();
+    let positions: Vec<usize> =
+        (0..keys.keys().len()).filter(|&i| candidates.iter().any(|c| std::ptr::eq(*c, &keys.keys()[i]))).collect();
     match &verdict.0 {
         Outcome::Verified { .. } => verdict
             .verified_key(keys, &positions)
             .filter(|k| k.allows(alg))
             .map(|k| format!("{} (by WebCrypto)", k.describe()))
-            .ok_or_else(|| Error::new(ErrorKind::SignatureInvalid, "the outside verifier named a key that was not a candidate of this key set")),
-        Outcome::Invalid | Outcome::Unavailable(_) => {
-            Err(Error::new(ErrorKind::SignatureInvalid, format!("the {alg} signature does not verify with the matching key(s)")))
-        }
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::SignatureInvalid,
+                    "the outside verifier named a key that was not a candidate of this key set",
+                )
+            }),
+        Outcome::Invalid | Outcome::Unavailable(_) => Err(Error::new(
+            ErrorKind::SignatureInvalid,
+            format!("the {alg} signature does not verify with the matching key(s)"),
+        )),
     }
 }
 
 #[cfg(feature = "signature")]
 fn verify_signature(alg: Algorithm, candidates: &[&Key], message: &[u8], sig: &[u8]) -> Result<String, Error> {
-    candidates
-        .iter()
-        .find(|k| k.verify(alg, message, sig))
-        .map(|k| k.describe())
-        .ok_or_else(|| {
-            Error::new(ErrorKind::SignatureInvalid, format!("the {alg} signature does not verify with the matching key(s)"))
-        })
+    candidates.iter().find(|k| k.verify(alg, message, sig)).map(|k| k.describe()).ok_or_else(|| {
+        Error::new(ErrorKind::SignatureInvalid, format!("the {alg} signature does not verify with the matching key(s)"))
+    })
 }
 
 #[cfg(not(feature = "signature"))]
@@ -321,8 +327,11 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         None => fail!(id::EXP, missing!("exp", "")),
         Some(exp) if exp <= now.saturating_sub(tol) => fail!(
             id::EXP,
-            Error::new(ErrorKind::Expired, format!("expired at {} ({}; tolerance {tol}s)", iso8601(exp), relative(exp, now)))
-                .with_claim("exp")
+            Error::new(
+                ErrorKind::Expired,
+                format!("expired at {} ({}; tolerance {tol}s)", iso8601(exp), relative(exp, now))
+            )
+            .with_claim("exp")
         ),
         Some(exp) => sink.pass(id::EXP, || format!("expires at {} ({})", iso8601(exp), relative(exp, now))),
     }
@@ -339,8 +348,11 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         None => sink.skip(id::IAT, || "no iat claim".into()),
         Some(iat) if iat > now.saturating_add(tol) => fail!(
             id::IAT,
-            Error::new(ErrorKind::IssuedInFuture, format!("issued in the future at {} ({})", iso8601(iat), relative(iat, now)))
-                .with_claim("iat")
+            Error::new(
+                ErrorKind::IssuedInFuture,
+                format!("issued in the future at {} ({})", iso8601(iat), relative(iat, now))
+            )
+            .with_claim("iat")
         ),
         Some(iat) => sink.pass(id::IAT, || format!("issued at {} ({})", iso8601(iat), relative(iat, now))),
     }
@@ -353,7 +365,8 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
             if age.saturating_sub(max) > tol {
                 fail!(
                     id::MAX_AGE,
-                    Error::new(ErrorKind::TooOld, format!("issued {}s ago, more than maxAge {max}s", age)).with_claim("iat")
+                    Error::new(ErrorKind::TooOld, format!("issued {}s ago, more than maxAge {max}s", age))
+                        .with_claim("iat")
                 );
             } else {
                 sink.pass(id::MAX_AGE, || format!("age {age}s within maxAge {max}s"));
@@ -369,11 +382,16 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
     } else {
         match c.iss() {
             None => fail!(id::ISS, missing!("iss", " by the issuer option")),
-            Some(iss) if opts.issuer.iter().any(|i| i == iss) => sink.pass(id::ISS, || format!("iss \"{}\" is expected", sanitize(iss, 120))),
+            Some(iss) if opts.issuer.iter().any(|i| i == iss) => {
+                sink.pass(id::ISS, || format!("iss \"{}\" is expected", sanitize(iss, 120)))
+            }
             Some(iss) => fail!(
                 id::ISS,
-                Error::new(ErrorKind::IssuerMismatch, format!("iss \"{}\" is not an expected issuer", sanitize(iss, 80)))
-                    .with_claim("iss")
+                Error::new(
+                    ErrorKind::IssuerMismatch,
+                    format!("iss \"{}\" is not an expected issuer", sanitize(iss, 80))
+                )
+                .with_claim("iss")
             ),
         }
     }
@@ -399,7 +417,8 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         (Some(want), Some(azp)) if want == azp => sink.pass(id::AZP, || format!("azp \"{azp}\" is expected")),
         (Some(_), Some(azp)) => fail!(
             id::AZP,
-            Error::new(ErrorKind::AzpMismatch, format!("azp \"{}\" is not the expected client", sanitize(azp, 80))).with_claim("azp")
+            Error::new(ErrorKind::AzpMismatch, format!("azp \"{}\" is not the expected client", sanitize(azp, 80)))
+                .with_claim("azp")
         ),
     }
 
@@ -408,7 +427,8 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         Some(want) if want == kind => sink.pass(id::KIND, || format!("{kind} token, as required")),
         Some(want) => fail!(
             id::KIND,
-            Error::new(ErrorKind::WrongKind, format!("expected a {want} token, this is {}", describe_kind(kind))).with_claim("typ")
+            Error::new(ErrorKind::WrongKind, format!("expected a {want} token, this is {}", describe_kind(kind)))
+                .with_claim("typ")
         ),
         None if matches!(kind, TokenKind::Refresh | TokenKind::Offline) => fail!(
             id::KIND,
@@ -421,7 +441,8 @@ fn claim_checks<S: Sink>(input: &Inputs<'_>, sink: &mut S, header: Option<&Heade
         // An ID token says who logged in to a client; it is no credential for an API.
         None if kind == TokenKind::Id => fail!(
             id::KIND,
-            Error::new(ErrorKind::WrongKind, "an ID token is not an access token; set kind to 'id' to verify one").with_claim("typ")
+            Error::new(ErrorKind::WrongKind, "an ID token is not an access token; set kind to 'id' to verify one")
+                .with_claim("typ")
         ),
         None => sink.pass(id::KIND, || format!("{} (no kind required)", describe_kind(kind))),
     }
@@ -505,4 +526,3 @@ pub(crate) fn recheck(input: &Inputs<'_>, token: &Token) -> Result<(), Error> {
     claim_checks(input, &mut sink, Some(token.header()), token.claims());
     sink.0.map_or(Ok(()), Err)
 }
-

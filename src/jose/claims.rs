@@ -46,9 +46,8 @@ impl Claims {
         }
         for name in TIME_CLAIMS {
             if let Some(v) = raw.get(name) {
-                numeric_date(v).ok_or_else(|| {
-                    wrong_type(name, "a NumericDate (a JSON number of seconds from 0 to year 9999)")
-                })?;
+                numeric_date(v)
+                    .ok_or_else(|| wrong_type(name, "a NumericDate (a JSON number of seconds from 0 to year 9999)"))?;
             }
         }
         match raw.get("aud") {
@@ -64,10 +63,7 @@ impl Claims {
         if let Some(v) = raw.get("resource_access") {
             let ok = v.as_object().is_some_and(|m| m.values().all(is_roles_object));
             if !ok {
-                return Err(wrong_type(
-                    "resource_access",
-                    "an object of objects whose roles are arrays of strings",
-                ));
+                return Err(wrong_type("resource_access", "an object of objects whose roles are arrays of strings"));
             }
         }
         Ok(Self { raw, source })
@@ -161,7 +157,11 @@ impl Claims {
     }
     /// The clients `resource_access` names (each with its roles in `resource_roles`).
     pub fn resource_clients(&self) -> Vec<&str> {
-        self.raw.get("resource_access").and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+        self.raw
+            .get("resource_access")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
     }
     pub fn has_realm_role(&self, role: &str) -> bool {
         self.realm_roles().contains(&role)

@@ -36,10 +36,7 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
     let dots = token.bytes().filter(|&b| b == b'.').count();
     if dots != 2 {
         let what = if dots == 4 { " (a JWE? encrypted tokens are not supported)" } else { "" };
-        return Err(Error::malformed(format!(
-            "a compact JWS has exactly 3 segments, this has {}{what}",
-            dots + 1
-        )));
+        return Err(Error::malformed(format!("a compact JWS has exactly 3 segments, this has {}{what}", dots + 1)));
     }
     let mut it = token.splitn(3, '.');
     let (header, payload, signature) = match (it.next(), it.next(), it.next()) {
@@ -93,7 +90,11 @@ struct Parts {
 
 impl fmt::Debug for Parts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token").field("header", &self.header).field("claims", &self.claims).field("kind", &self.kind).finish()
+        f.debug_struct("Token")
+            .field("header", &self.header)
+            .field("claims", &self.claims)
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 
@@ -165,11 +166,9 @@ mod tests {
     fn segment_count_is_exact() {
         let good = token(r#"{"alg":"RS256"}"#, "{}");
         assert!(decode(&good).is_ok());
-        for bad in [
-            good.splitn(3, '.').take(2).collect::<Vec<_>>().join("."),
-            format!("{good}.x.y"),
-            format!("{good}."),
-        ] {
+        for bad in
+            [good.splitn(3, '.').take(2).collect::<Vec<_>>().join("."), format!("{good}.x.y"), format!("{good}.")]
+        {
             let err = decode(&bad).unwrap_err();
             assert_eq!(err.code(), "malformed");
             assert!(err.message().contains("segments"), "{}", err.message());

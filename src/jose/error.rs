@@ -8,7 +8,9 @@ use std::fmt;
 /// other than its bytes (an attacker's kid, alg, claim value or member name, echoed to a log
 /// or a page).
 pub(crate) fn sanitize(text: &str, max: usize) -> String {
-    let shown = |c: &char| !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+    let shown = |c: &char| {
+        !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
     let mut out: String = text.chars().filter(shown).take(max).collect();
     if text.chars().filter(shown).count() > max {
         out.push('…');

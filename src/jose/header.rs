@@ -27,8 +27,7 @@ impl Header {
         for member in ["typ", "cty", "kid"] {
             if let Some(v) = raw.get(member) {
                 if !v.is_string() {
-                    return Err(Error::malformed(format!("header {member} is not a string"))
-                        .with_claim(member));
+                    return Err(Error::malformed(format!("header {member} is not a string")).with_claim(member));
                 }
             }
         }
@@ -74,10 +73,7 @@ impl Header {
         if let Some(crit) = self.raw.get("crit") {
             let names = match crit {
                 Value::Array(items) if !items.is_empty() => items,
-                _ => {
-                    return Err(Error::malformed("header crit must be a non-empty array of names")
-                        .with_claim("crit"))
-                }
+                _ => return Err(Error::malformed("header crit must be a non-empty array of names").with_claim("crit")),
             };
             for name in names {
                 let Some(name) = name.as_str() else {
@@ -100,11 +96,10 @@ impl Header {
         }
         match self.raw.get("b64") {
             None | Some(Value::Bool(true)) => Ok(()),
-            Some(_) => Err(Error::new(
-                ErrorKind::CritUnsupported,
-                "unencoded payload (b64, RFC 7797) is not supported",
-            )
-            .with_claim("b64")),
+            Some(_) => {
+                Err(Error::new(ErrorKind::CritUnsupported, "unencoded payload (b64, RFC 7797) is not supported")
+                    .with_claim("b64"))
+            }
         }
     }
 }

@@ -73,9 +73,7 @@ impl<'de> Visitor<'de> for Strict {
         Ok(Value::from(v))
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number is not finite"))
+        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("number is not finite"))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_owned()))
@@ -99,7 +97,10 @@ impl<'de> Visitor<'de> for Strict {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(A::Error::custom(format_args!("duplicate member \"{}\"", crate::jose::error::sanitize(&key, 40))));
+                return Err(A::Error::custom(format_args!(
+                    "duplicate member \"{}\"",
+                    crate::jose::error::sanitize(&key, 40)
+                )));
             }
             let v = map.next_value_seed(Strict { depth: child.depth })?;
             out.insert(key, v);

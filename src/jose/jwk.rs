@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::jose::algorithm::{Algorithm, KeyFamily};
-use crate::jose::error::sanitize;
 use crate::jose::b64;
+use crate::jose::error::sanitize;
 use crate::jose::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT_BYTES, MIN_RSA_BITS};
 
 /// Public key (or, for HMAC, secret) bytes, validated for shape and size.
@@ -13,11 +13,21 @@ use crate::jose::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT_BYTES, MIN_RSA_BITS};
 #[cfg_attr(not(feature = "signature"), allow(dead_code))]
 pub(crate) enum KeyMaterial {
     /// Big-endian modulus and exponent, leading zero bytes removed.
-    Rsa { n: Vec<u8>, e: Vec<u8> },
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
     /// Uncompressed SEC1 point `04 || x || y`.
-    Ec { family: KeyFamily, point: Vec<u8> },
-    Ed25519 { x: [u8; 32] },
-    Hmac { secret: zeroize::Zeroizing<Vec<u8>> },
+    Ec {
+        family: KeyFamily,
+        point: Vec<u8>,
+    },
+    Ed25519 {
+        x: [u8; 32],
+    },
+    Hmac {
+        secret: zeroize::Zeroizing<Vec<u8>>,
+    },
 }
 
 impl KeyMaterial {
@@ -114,7 +124,10 @@ pub(crate) fn parse(value: &Value) -> Result<ParsedJwk, String> {
     if let Some(ops) = jwk.get("key_ops") {
         // RFC 7517 4.3: an array of unique strings.
         let ops = ops.as_array().ok_or("key_ops is not an array")?;
-        let names: Vec<&str> = ops.iter().map(|o| o.as_str().ok_or("key_ops holds a value that is not a string")).collect::<Result<_, _>>()?;
+        let names: Vec<&str> = ops
+            .iter()
+            .map(|o| o.as_str().ok_or("key_ops holds a value that is not a string"))
+            .collect::<Result<_, _>>()?;
         if names.iter().enumerate().any(|(i, n)| names[..i].contains(n)) {
             return Err("key_ops names an operation twice".into());
         }
@@ -191,9 +204,8 @@ fn okp(jwk: &Map<String, Value>, crv: &str) -> Result<KeyMaterial, String> {
     if crv != "Ed25519" {
         return Err(format!("OKP curve \"{}\" is not supported (only Ed25519)", sanitize(crv, 16)));
     }
-    let x: [u8; 32] = b64_member(jwk, "x")?
-        .try_into()
-        .map_err(|_| "Ed25519 public key must be 32 bytes".to_string())?;
+    let x: [u8; 32] =
+        b64_member(jwk, "x")?.try_into().map_err(|_| "Ed25519 public key must be 32 bytes".to_string())?;
     Ok(KeyMaterial::Ed25519 { x })
 }
 

@@ -166,9 +166,17 @@ impl KeySet {
                     format!("key {}{kid}: {}", r.index, r.reason)
                 })
                 .collect();
-            let more = if set.rejected.len() > 4 { format!("; and {} more", set.rejected.len() - 4) } else { String::new() };
-            let why = if reasons.is_empty() { "the set is empty".to_owned() } else { format!("{}{more}", reasons.join("; ")) };
-            return Err(Error::new(ErrorKind::KeyRejected, format!("the JWKS holds no usable verification key: {why}")));
+            let more =
+                if set.rejected.len() > 4 { format!("; and {} more", set.rejected.len() - 4) } else { String::new() };
+            let why = if reasons.is_empty() {
+                "the set is empty".to_owned()
+            } else {
+                format!("{}{more}", reasons.join("; "))
+            };
+            return Err(Error::new(
+                ErrorKind::KeyRejected,
+                format!("the JWKS holds no usable verification key: {why}"),
+            ));
         }
         Ok(set)
     }
@@ -253,8 +261,14 @@ impl KeySet {
         let usable: Vec<usize> = by_kid.clone().filter(|&i| self.keys[i].allows(alg)).collect();
         if usable.len() > 1 {
             let message = match kid {
-                Some(kid) => format!("{} keys share kid \"{}\" and can verify {alg}: the key is ambiguous", usable.len(), sanitize(kid, 40)),
-                None => format!("the token has no kid and {} keys can verify {alg}: the key is ambiguous", usable.len()),
+                Some(kid) => format!(
+                    "{} keys share kid \"{}\" and can verify {alg}: the key is ambiguous",
+                    usable.len(),
+                    sanitize(kid, 40)
+                ),
+                None => {
+                    format!("the token has no kid and {} keys can verify {alg}: the key is ambiguous", usable.len())
+                }
             };
             return Err(Error::new(ErrorKind::KeyNotFound, message).with_claim("kid"));
         }
@@ -267,11 +281,9 @@ impl KeySet {
                 let rejected = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid));
                 match rejected {
                     Some(r) => format!("key kid \"{}\" was rejected: {}", sanitize(kid, 40), r.reason),
-                    None => format!(
-                        "no key with kid \"{}\" among the {} usable keys",
-                        sanitize(kid, 40),
-                        self.keys.len()
-                    ),
+                    None => {
+                        format!("no key with kid \"{}\" among the {} usable keys", sanitize(kid, 40), self.keys.len())
+                    }
                 }
             }
             (None, _) => format!("no key in the set can verify {alg}"),

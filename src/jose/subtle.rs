@@ -54,9 +54,10 @@ fn hash_name(h: Hash) -> String {
 pub fn params(alg: Algorithm) -> Option<(SubtleParams, SubtleParams)> {
     let hash = Some(hash_name(alg.hash()));
     Some(match alg {
-        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => {
-            (SubtleParams { hash, ..SubtleParams::named("RSASSA-PKCS1-v1_5") }, SubtleParams::named("RSASSA-PKCS1-v1_5"))
-        }
+        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => (
+            SubtleParams { hash, ..SubtleParams::named("RSASSA-PKCS1-v1_5") },
+            SubtleParams::named("RSASSA-PKCS1-v1_5"),
+        ),
         // RFC 7518 3.5: the salt is as long as the hash.
         Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => (
             SubtleParams { hash, ..SubtleParams::named("RSA-PSS") },
@@ -68,7 +69,10 @@ pub fn params(alg: Algorithm) -> Option<(SubtleParams, SubtleParams)> {
                 Algorithm::ES384 => "P-384",
                 _ => "P-521",
             };
-            (SubtleParams { named_curve: Some(curve.into()), ..SubtleParams::named("ECDSA") }, SubtleParams { hash, ..SubtleParams::named("ECDSA") })
+            (
+                SubtleParams { named_curve: Some(curve.into()), ..SubtleParams::named("ECDSA") },
+                SubtleParams { hash, ..SubtleParams::named("ECDSA") },
+            )
         }
         Algorithm::EdDSA => (SubtleParams::named("Ed25519"), SubtleParams::named("Ed25519")),
         _ => return None,

@@ -1,10 +1,10 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
-use crate::jose::checks::{self, Inputs, Verdict};
 use crate::jose::algorithm::Algorithm;
+use crate::jose::checks::{self, Inputs, Verdict};
 use crate::jose::compact::Token;
-use crate::jose::header::Header;
 use crate::jose::error::{Error, ErrorKind, Result};
+use crate::jose::header::Header;
 use crate::jose::keyset::KeySet;
 use crate::jose::limits::{MAX_CLOCK_TOLERANCE, MAX_NUMERIC_DATE};
 use crate::jose::options::VerifyOptions;
@@ -152,7 +152,15 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
     let (parsed, alg, candidates, signature) = checks::before_signature(input)?;
     let token = input.token;
     let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
-    Ok(PendingSignature { set: input.keys.map_or(0, KeySet::id), alg, candidates, message, signature, token: parsed, fingerprint })
+    Ok(PendingSignature {
+        set: input.keys.map_or(0, KeySet::id),
+        alg,
+        candidates,
+        message,
+        signature,
+        token: parsed,
+        fingerprint,
+    })
 }
 
 /// Finish what `verify_start` began: `verdict` is the signature check's answer for
@@ -161,7 +169,13 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
 /// another set's pending signature or verdict is refused, so it can never be cached there.
 /// Then the claim checks run (with `opts` and `now`, as in `verify`) and a success is
 /// remembered by the key set's cache.
-pub fn verify_finish(pending: PendingSignature, verdict: &Verdict, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
+pub fn verify_finish(
+    pending: PendingSignature,
+    verdict: &Verdict,
+    keys: &KeySet,
+    opts: &VerifyOptions,
+    now: i64,
+) -> Result<Token> {
     validate_options(opts)?;
     validate_now(now)?;
     if pending.set != keys.id() {
@@ -199,7 +213,10 @@ pub(crate) fn validate_options(opts: &VerifyOptions) -> Result<()> {
         return bad("requiredClaims must not hold an empty name".into());
     }
     if opts.clock_tolerance > MAX_CLOCK_TOLERANCE {
-        return bad(format!("clockTolerance {} is more than the {MAX_CLOCK_TOLERANCE} s accepted", opts.clock_tolerance));
+        return bad(format!(
+            "clockTolerance {} is more than the {MAX_CLOCK_TOLERANCE} s accepted",
+            opts.clock_tolerance
+        ));
     }
     if opts.max_age.is_some_and(|m| m > MAX_NUMERIC_DATE as u64) {
         return bad("maxAge is beyond any NumericDate".into());
@@ -210,7 +227,10 @@ pub(crate) fn validate_options(opts: &VerifyOptions) -> Result<()> {
 /// `now` must be a NumericDate (0 to year 9999), as the claims it is compared with.
 pub(crate) fn validate_now(now: i64) -> Result<()> {
     if !(0..=MAX_NUMERIC_DATE).contains(&now) {
-        return Err(Error::new(ErrorKind::InvalidOption, format!("now ({now}) must be seconds from 0 to {MAX_NUMERIC_DATE}")));
+        return Err(Error::new(
+            ErrorKind::InvalidOption,
+            format!("now ({now}) must be seconds from 0 to {MAX_NUMERIC_DATE}"),
+        ));
     }
     Ok(())
 }

@@ -39,8 +39,19 @@ pub struct PendingLogin {
 }
 
 const RESERVED: &[&str] = &[
-    "response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge",
-    "code_challenge_method", "prompt", "login_hint", "ui_locales", "max_age", "acr_values",
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "login_hint",
+    "ui_locales",
+    "max_age",
+    "acr_values",
 ];
 
 /// `scope` with `openid` first, each scope once.
@@ -66,7 +77,10 @@ pub fn authorization_url(
 ) -> Result<(String, PendingLogin)> {
     for (k, _) in &opts.extra {
         if RESERVED.contains(&k.as_str()) || k.is_empty() {
-            return Err(OidcError::new(OidcErrorKind::InvalidOption, format!("extra parameter \"{k}\" is reserved; use its own option")));
+            return Err(OidcError::new(
+                OidcErrorKind::InvalidOption,
+                format!("extra parameter \"{k}\" is reserved; use its own option"),
+            ));
         }
     }
     let pending = PendingLogin {
@@ -117,8 +131,22 @@ mod tests {
 
     #[test]
     fn url_carries_pkce_state_nonce_and_openid() {
-        let opts = LoginOptions { prompt: Some("login".into()), max_age: Some(60), extra: vec![("kc_idp_hint".into(), "github".into())], ..Default::default() };
-        let (url, p) = authorization_url("https://id/auth", "spa", "https://app/cb", "profile offline_access", &opts, &mut Counter(0), 5).unwrap();
+        let opts = LoginOptions {
+            prompt: Some("login".into()),
+            max_age: Some(60),
+            extra: vec![("kc_idp_hint".into(), "github".into())],
+            ..Default::default()
+        };
+        let (url, p) = authorization_url(
+            "https://id/auth",
+            "spa",
+            "https://app/cb",
+            "profile offline_access",
+            &opts,
+            &mut Counter(0),
+            5,
+        )
+        .unwrap();
         assert!(url.starts_with("https://id/auth?response_type=code&client_id=spa&redirect_uri=https%3A%2F%2Fapp%2Fcb&scope=openid+profile+offline_access&state="));
         assert!(url.contains("&code_challenge_method=S256&prompt=login&max_age=60&kc_idp_hint=github"));
         assert!(url.contains(&format!("code_challenge={}", challenge(&p.verifier))));
@@ -129,7 +157,8 @@ mod tests {
     #[test]
     fn reserved_extra_parameters_are_refused() {
         let opts = LoginOptions { extra: vec![("state".into(), "x".into())], ..Default::default() };
-        let e = authorization_url("https://id/auth", "spa", "https://app/cb", "openid", &opts, &mut Counter(0), 0).unwrap_err();
+        let e = authorization_url("https://id/auth", "spa", "https://app/cb", "openid", &opts, &mut Counter(0), 0)
+            .unwrap_err();
         assert_eq!(e.kind, OidcErrorKind::InvalidOption);
     }
 

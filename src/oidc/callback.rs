@@ -26,26 +26,40 @@ pub fn parse(url: &str, expected_state: Option<&str>, issuer: &str, iss_required
         let mut it = p.iter().filter(|(k, _)| k == name);
         let first = it.next().map(|(_, v)| v.as_str());
         if it.next().is_some() {
-            return Err(OidcError::new(OidcErrorKind::InvalidResponse, format!("the callback repeats the {name} parameter")));
+            return Err(OidcError::new(
+                OidcErrorKind::InvalidResponse,
+                format!("the callback repeats the {name} parameter"),
+            ));
         }
         Ok(first)
     };
     let state = one("state")?;
     let Some(expected) = expected_state else {
-        return Err(OidcError::new(OidcErrorKind::State, "no login is in progress: the callback was already used or belongs to another app"));
+        return Err(OidcError::new(
+            OidcErrorKind::State,
+            "no login is in progress: the callback was already used or belongs to another app",
+        ));
     };
     match state {
         None => return Err(OidcError::new(OidcErrorKind::State, "the callback has no state parameter")),
-        Some(s) if s != expected => return Err(OidcError::new(OidcErrorKind::State, "the callback's state matches no login in progress")),
+        Some(s) if s != expected => {
+            return Err(OidcError::new(OidcErrorKind::State, "the callback's state matches no login in progress"))
+        }
         Some(_) => {}
     }
     // RFC 9207 2.4: check iss before acting on the response, errors included.
     match one("iss")? {
         Some(iss) if iss != issuer => {
-            return Err(OidcError::new(OidcErrorKind::IssParameter, format!("the callback comes from issuer \"{iss}\", not \"{issuer}\"")))
+            return Err(OidcError::new(
+                OidcErrorKind::IssParameter,
+                format!("the callback comes from issuer \"{iss}\", not \"{issuer}\""),
+            ))
         }
         None if iss_required => {
-            return Err(OidcError::new(OidcErrorKind::IssParameter, "the provider advertises the iss parameter but the callback has none"))
+            return Err(OidcError::new(
+                OidcErrorKind::IssParameter,
+                "the provider advertises the iss parameter but the callback has none",
+            ))
         }
         _ => {}
     }
@@ -59,8 +73,14 @@ pub fn parse(url: &str, expected_state: Option<&str>, issuer: &str, iss_required
             format!("the provider refused the login: {error}"),
         ));
     }
-    let code = one("code")?.filter(|c| !c.is_empty()).ok_or_else(|| OidcError::new(OidcErrorKind::InvalidResponse, "the callback has no code"))?;
-    Ok(AuthorizationCode { code: code.to_owned(), state: expected.to_owned(), session_state: one("session_state")?.map(str::to_owned) })
+    let code = one("code")?
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| OidcError::new(OidcErrorKind::InvalidResponse, "the callback has no code"))?;
+    Ok(AuthorizationCode {
+        code: code.to_owned(),
+        state: expected.to_owned(),
+        session_state: one("session_state")?.map(str::to_owned),
+    })
 }
 
 /// One parameter of a callback URL (the first, if repeated).
@@ -82,7 +102,13 @@ mod tests {
 
     #[test]
     fn good_callback() {
-        let c = parse("https://app/cb?code=abc&state=s1&session_state=x&iss=https%3A%2F%2Fid%2Frealms%2Fdemo", Some("s1"), ISS, true).unwrap();
+        let c = parse(
+            "https://app/cb?code=abc&state=s1&session_state=x&iss=https%3A%2F%2Fid%2Frealms%2Fdemo",
+            Some("s1"),
+            ISS,
+            true,
+        )
+        .unwrap();
         assert_eq!(c.code, "abc");
         assert_eq!(c.session_state.as_deref(), Some("x"));
         assert!(is_callback("https://app/cb#state=a&code=b"));
@@ -95,7 +121,10 @@ mod tests {
         assert_eq!(k("https://app/cb?code=a", Some("s1"), false), OidcErrorKind::State);
         assert_eq!(k("https://app/cb?code=a&state=s1", None, false), OidcErrorKind::State);
         assert_eq!(k("https://app/cb?code=a&state=s1", Some("s1"), true), OidcErrorKind::IssParameter);
-        assert_eq!(k("https://app/cb?code=a&state=s1&iss=https%3A%2F%2Fevil", Some("s1"), false), OidcErrorKind::IssParameter);
+        assert_eq!(
+            k("https://app/cb?code=a&state=s1&iss=https%3A%2F%2Fevil", Some("s1"), false),
+            OidcErrorKind::IssParameter
+        );
         assert_eq!(k("https://app/cb?code=a&code=b&state=s1", Some("s1"), false), OidcErrorKind::InvalidResponse);
         assert_eq!(k("https://app/cb?state=s1", Some("s1"), false), OidcErrorKind::InvalidResponse);
         match k("https://app/cb?error=access_denied&error_description=User+cancelled&state=s1", Some("s1"), false) {

@@ -38,7 +38,8 @@ pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
     let bad = |m: String| OidcError::new(OidcErrorKind::Discovery, m);
     let doc: Map<String, Value> = serde_json::from_str(body.trim_start_matches('\u{feff}'))
         .map_err(|_| bad("the discovery document is not a JSON object".into()))?;
-    let issuer = doc.get("issuer").and_then(Value::as_str).ok_or_else(|| bad("the discovery document has no issuer".into()))?;
+    let issuer =
+        doc.get("issuer").and_then(Value::as_str).ok_or_else(|| bad("the discovery document has no issuer".into()))?;
     if issuer != expected_issuer {
         return Err(OidcError::new(
             OidcErrorKind::IssuerMismatch,
@@ -54,7 +55,8 @@ pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
         }
     };
     if let Some(methods) = doc.get("code_challenge_methods_supported") {
-        let methods = methods.as_array().ok_or_else(|| bad("code_challenge_methods_supported is not an array".into()))?;
+        let methods =
+            methods.as_array().ok_or_else(|| bad("code_challenge_methods_supported is not an array".into()))?;
         if !methods.iter().any(|m| m.as_str() == Some("S256")) {
             return Err(bad("the provider does not support PKCE with S256".into()));
         }
@@ -103,8 +105,14 @@ mod tests {
     fn refuses_missing_endpoints_no_s256_and_garbage() {
         let no_token = format!(r#"{{"issuer":"{ISS}","authorization_endpoint":"{ISS}/a","jwks_uri":"{ISS}/c"}}"#);
         assert_eq!(parse(&no_token, ISS).unwrap_err().kind, OidcErrorKind::Discovery);
-        assert_eq!(parse(&doc(r#","code_challenge_methods_supported":["plain"]"#), ISS).unwrap_err().kind, OidcErrorKind::Discovery);
-        assert_eq!(parse(&doc(r#","end_session_endpoint":"/logout""#), ISS).unwrap_err().kind, OidcErrorKind::Discovery);
+        assert_eq!(
+            parse(&doc(r#","code_challenge_methods_supported":["plain"]"#), ISS).unwrap_err().kind,
+            OidcErrorKind::Discovery
+        );
+        assert_eq!(
+            parse(&doc(r#","end_session_endpoint":"/logout""#), ISS).unwrap_err().kind,
+            OidcErrorKind::Discovery
+        );
         assert_eq!(parse("<html>", ISS).unwrap_err().kind, OidcErrorKind::Discovery);
     }
 }

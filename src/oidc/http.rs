@@ -23,7 +23,12 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        Self { method: Method::Get, url: url.into(), headers: vec![("accept".into(), "application/json".into())], body: None }
+        Self {
+            method: Method::Get,
+            url: url.into(),
+            headers: vec![("accept".into(), "application/json".into())],
+            body: None,
+        }
     }
 
     /// A form POST; the pairs are encoded in order.

@@ -74,7 +74,8 @@ fn expected_kind(unverified: &Token) -> Result<Option<TokenKind>> {
 
 /// Start checking an ID token. `now` is the estimated server time in seconds.
 pub fn start(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<IdCheck> {
-    let unverified = crate::decode(jwt).map_err(|e| fail(format!("the ID token is not a valid JWT: {}", e.message())))?;
+    let unverified =
+        crate::decode(jwt).map_err(|e| fail(format!("the ID token is not a valid JWT: {}", e.message())))?;
     let opts = options(rules, expected_kind(&unverified)?);
     if let Some(m) = rules.max_age {
         let auth_time = unverified.claims().auth_time().unwrap_or(0);
@@ -89,7 +90,13 @@ pub fn start(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Re
 }
 
 /// Finish what `start` began, with the signature verifier's answer for `pending`.
-pub fn finish(pending: PendingSignature, verdict: &Verdict, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<Token> {
+pub fn finish(
+    pending: PendingSignature,
+    verdict: &Verdict,
+    keys: &KeySet,
+    rules: &IdTokenRules<'_>,
+    now: i64,
+) -> Result<Token> {
     let opts = options(rules, expected_kind(pending.token())?);
     let token = crate::verify_finish(pending, verdict, keys, &opts, now).map_err(does_not_verify)?;
     after_signature(token, rules)

@@ -19,7 +19,14 @@ impl EndSession {
     /// `client_id` always; `id_token_hint` whenever one is known (Keycloak answers 400
     /// without it when a redirect URI is given, and accepts an expired one); empty values
     /// are left out, so "undefined" or "" is never sent.
-    pub fn new(endpoint: &str, client_id: &str, id_token_hint: Option<&str>, post_logout_redirect_uri: Option<&str>, state: Option<&str>, ui_locales: Option<&str>) -> Self {
+    pub fn new(
+        endpoint: &str,
+        client_id: &str,
+        id_token_hint: Option<&str>,
+        post_logout_redirect_uri: Option<&str>,
+        state: Option<&str>,
+        ui_locales: Option<&str>,
+    ) -> Self {
         let candidates = [
             ("client_id", Some(client_id)),
             ("id_token_hint", id_token_hint),
@@ -29,7 +36,10 @@ impl EndSession {
         ];
         let fields = candidates
             .iter()
-            .filter_map(|(k, v)| v.filter(|v| !v.is_empty() && *v != "undefined" && *v != "null").map(|v| ((*k).to_owned(), v.to_owned())))
+            .filter_map(|(k, v)| {
+                v.filter(|v| !v.is_empty() && *v != "undefined" && *v != "null")
+                    .map(|v| ((*k).to_owned(), v.to_owned()))
+            })
             .collect();
         Self { endpoint: endpoint.to_owned(), fields }
     }
@@ -56,8 +66,15 @@ pub fn admin_session_url(issuer: &str, session_id: &str) -> Result<String> {
     let (base, realm) = issuer
         .rsplit_once("/realms/")
         .filter(|(b, r)| !b.is_empty() && !r.is_empty() && !r.contains('/'))
-        .ok_or_else(|| OidcError::new(OidcErrorKind::InvalidOption, "the issuer is not a Keycloak realm URL ({base}/realms/{realm})"))?;
-    if session_id.is_empty() || !session_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.') {
+        .ok_or_else(|| {
+            OidcError::new(
+                OidcErrorKind::InvalidOption,
+                "the issuer is not a Keycloak realm URL ({base}/realms/{realm})",
+            )
+        })?;
+    if session_id.is_empty()
+        || !session_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    {
         return Err(OidcError::new(OidcErrorKind::InvalidOption, "the session id is not a Keycloak session id"));
     }
     Ok(format!("{base}/admin/realms/{realm}/sessions/{session_id}"))
@@ -87,7 +104,10 @@ mod tests {
 
     #[test]
     fn admin_url_from_issuer() {
-        assert_eq!(admin_session_url("https://kc/auth/realms/demo", "a-b").unwrap(), "https://kc/auth/admin/realms/demo/sessions/a-b");
+        assert_eq!(
+            admin_session_url("https://kc/auth/realms/demo", "a-b").unwrap(),
+            "https://kc/auth/admin/realms/demo/sessions/a-b"
+        );
         assert!(admin_session_url("https://other/issuer", "a").is_err());
         assert!(admin_session_url("https://kc/realms/demo", "../x").is_err());
     }

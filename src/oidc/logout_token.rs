@@ -24,7 +24,15 @@ fn fail(msg: &str) -> OidcError {
 
 /// Validate a logout token. `exp` is not required by the spec, so a token without one is
 /// accepted if `iat` is within `max_age` seconds (the receiver's replay window).
-pub fn validate(jwt: &str, keys: &KeySet, issuer: &str, client_id: &str, algorithms: Option<&[Algorithm]>, max_age: u64, now: i64) -> Result<LogoutTarget> {
+pub fn validate(
+    jwt: &str,
+    keys: &KeySet,
+    issuer: &str,
+    client_id: &str,
+    algorithms: Option<&[Algorithm]>,
+    max_age: u64,
+    now: i64,
+) -> Result<LogoutTarget> {
     let unverified = crate::decode(jwt).map_err(|_| fail("the logout token is not a valid JWT"))?;
     if let Some(typ) = unverified.header().typ() {
         let t = typ.strip_prefix("application/").unwrap_or(typ);
@@ -33,22 +41,31 @@ pub fn validate(jwt: &str, keys: &KeySet, issuer: &str, client_id: &str, algorit
             return Err(fail("the logout token's typ is neither logout+jwt nor JWT"));
         }
     }
-    let mut opts = VerifyOptions::default().issuer(issuer).audience(client_id).require("iat").require("jti").require("events").max_age(max_age);
+    let mut opts = VerifyOptions::default()
+        .issuer(issuer)
+        .audience(client_id)
+        .require("iat")
+        .require("jti")
+        .require("events")
+        .max_age(max_age);
     if let Some(a) = algorithms {
         opts = opts.algorithms(a);
     }
     // A logout token need not carry exp; the verifier requires it, so check that one part here.
     let checked = if unverified.claims().exp().is_none() {
-        crate::verify_jws(jwt, keys, algorithms).map_err(|e| fail(&format!("the logout token does not verify: {}", e.message())))?;
+        crate::verify_jws(jwt, keys, algorithms)
+            .map_err(|e| fail(&format!("the logout token does not verify: {}", e.message())))?;
         // Claims other than exp are checked through explain's pipeline on the same options.
         let report = crate::explain(jwt, Some(keys), &opts, now);
-        let only_exp_missing = report.checks.iter().all(|c| c.status != crate::Status::Fail || c.id == crate::check_id::EXP);
+        let only_exp_missing =
+            report.checks.iter().all(|c| c.status != crate::Status::Fail || c.id == crate::check_id::EXP);
         if !only_exp_missing {
             return Err(fail("the logout token does not verify (iss, aud, iat, jti or events)"));
         }
         unverified
     } else {
-        crate::verify(jwt, keys, &opts, now).map_err(|e| fail(&format!("the logout token does not verify: {}", e.message())))?
+        crate::verify(jwt, keys, &opts, now)
+            .map_err(|e| fail(&format!("the logout token does not verify: {}", e.message())))?
     };
     let c = checked.claims();
     if c.contains("nonce") {

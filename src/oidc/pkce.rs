@@ -13,7 +13,11 @@ pub trait Random {
     fn below(&mut self, max: u64) -> u64 {
         let mut b = [0u8; 8];
         self.fill(&mut b);
-        if max == u64::MAX { u64::from_le_bytes(b) } else { u64::from_le_bytes(b) % (max + 1) }
+        if max == u64::MAX {
+            u64::from_le_bytes(b)
+        } else {
+            u64::from_le_bytes(b) % (max + 1)
+        }
     }
 }
 
@@ -51,7 +55,10 @@ mod tests {
 
     #[test]
     fn rfc7636_appendix_b() {
-        assert_eq!(challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]

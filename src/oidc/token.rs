@@ -42,7 +42,15 @@ impl ClientAuth {
 }
 
 pub fn code_request(endpoint: &str, auth: &ClientAuth, code: &str, redirect_uri: &str, verifier: &str) -> HttpRequest {
-    auth.form(endpoint, &[("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect_uri), ("code_verifier", verifier)])
+    auth.form(
+        endpoint,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+        ],
+    )
 }
 
 pub fn refresh_request(endpoint: &str, auth: &ClientAuth, refresh_token: &str) -> HttpRequest {
@@ -78,8 +86,12 @@ fn lifetime(m: &Map<String, Value>, name: &str) -> Result<Option<u64>> {
     match m.get(name) {
         None | Some(Value::Null) => Ok(None),
         // Some providers send numbers as strings ("3600"); accept only digits.
-        Some(Value::String(s)) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.parse().ok()),
-        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| invalid_response(format!("{name} is not a non-negative whole number"))),
+        Some(Value::String(s)) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(s.parse().ok())
+        }
+        Some(Value::Number(n)) => {
+            n.as_u64().map(Some).ok_or_else(|| invalid_response(format!("{name} is not a non-negative whole number")))
+        }
         Some(_) => Err(invalid_response(format!("{name} is not a number"))),
     }
 }
@@ -100,7 +112,9 @@ fn looks_like_html(body: &str) -> bool {
 
 fn json_object(body: &str) -> Result<Map<String, Value>> {
     if looks_like_html(body) {
-        return Err(invalid_response("the token endpoint answered with an HTML page, not JSON (a proxy or error page?)"));
+        return Err(invalid_response(
+            "the token endpoint answered with an HTML page, not JSON (a proxy or error page?)",
+        ));
     }
     serde_json::from_str(body).map_err(|_| invalid_response("the token endpoint's answer is not a JSON object"))
 }
@@ -119,7 +133,9 @@ pub fn parse_error(status: u16, body: &str) -> Option<OAuthError> {
 pub fn parse_response(status: u16, body: &str) -> Result<TokenResponse> {
     if !(200..300).contains(&status) {
         return Err(match parse_error(status, body) {
-            Some(e) => OidcError::new(OidcErrorKind::Grant(e.clone()), format!("the token endpoint refused: {}", e.error)),
+            Some(e) => {
+                OidcError::new(OidcErrorKind::Grant(e.clone()), format!("the token endpoint refused: {}", e.error))
+            }
             None => invalid_response(format!("the token endpoint answered HTTP {status} without an OAuth error")),
         });
     }
@@ -127,15 +143,23 @@ pub fn parse_response(status: u16, body: &str) -> Result<TokenResponse> {
     if m.contains_key("error") {
         return Err(invalid_response("a successful answer that carries an error member"));
     }
-    let access_token = opt_string(&m, "access_token")?.ok_or_else(|| invalid_response("the token response has no access_token"))?;
+    let access_token =
+        opt_string(&m, "access_token")?.ok_or_else(|| invalid_response("the token response has no access_token"))?;
     match m.get("token_type").and_then(Value::as_str) {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
-        Some(t) => return Err(OidcError::new(OidcErrorKind::UnsupportedTokenType, format!("token_type \"{t}\" is not supported (Bearer only)"))),
+        Some(t) => {
+            return Err(OidcError::new(
+                OidcErrorKind::UnsupportedTokenType,
+                format!("token_type \"{t}\" is not supported (Bearer only)"),
+            ))
+        }
         None => return Err(invalid_response("the token response has no token_type")),
     }
     let not_before_policy = match m.get("not-before-policy") {
         None | Some(Value::Null) => 0,
-        Some(v) => v.as_i64().filter(|n| *n >= 0).ok_or_else(|| invalid_response("not-before-policy is not a timestamp"))?,
+        Some(v) => {
+            v.as_i64().filter(|n| *n >= 0).ok_or_else(|| invalid_response("not-before-policy is not a timestamp"))?
+        }
     };
     Ok(TokenResponse {
         access_token,
@@ -175,12 +199,24 @@ mod tests {
         assert_eq!(k(200, "<html><body>Bad gateway</body></html>"), OidcErrorKind::InvalidResponse);
         assert_eq!(k(200, r#"{"token_type":"Bearer"}"#), OidcErrorKind::InvalidResponse);
         assert_eq!(k(200, r#"{"access_token":"a","token_type":"DPoP"}"#), OidcErrorKind::UnsupportedTokenType);
-        assert_eq!(k(200, r#"{"access_token":"a","token_type":"Bearer","expires_in":-5}"#), OidcErrorKind::InvalidResponse);
-        assert_eq!(k(200, r#"{"access_token":"a","token_type":"Bearer","expires_in":"soon"}"#), OidcErrorKind::InvalidResponse);
-        assert_eq!(k(200, r#"{"access_token":"a","token_type":"Bearer","expires_in":1.5}"#), OidcErrorKind::InvalidResponse);
+        assert_eq!(
+            k(200, r#"{"access_token":"a","token_type":"Bearer","expires_in":-5}"#),
+            OidcErrorKind::InvalidResponse
+        );
+        assert_eq!(
+            k(200, r#"{"access_token":"a","token_type":"Bearer","expires_in":"soon"}"#),
+            OidcErrorKind::InvalidResponse
+        );
+        assert_eq!(
+            k(200, r#"{"access_token":"a","token_type":"Bearer","expires_in":1.5}"#),
+            OidcErrorKind::InvalidResponse
+        );
         assert_eq!(k(502, "<html>"), OidcErrorKind::InvalidResponse);
         match k(400, r#"{"error":"invalid_grant","error_description":"Stale token"}"#) {
-            OidcErrorKind::Grant(e) => assert_eq!((e.error.as_str(), e.description.as_deref(), e.status), ("invalid_grant", Some("Stale token"), 400)),
+            OidcErrorKind::Grant(e) => assert_eq!(
+                (e.error.as_str(), e.description.as_deref(), e.status),
+                ("invalid_grant", Some("Stale token"), 400)
+            ),
             other => panic!("{other:?}"),
         }
     }

@@ -44,18 +44,53 @@ pub const TABLE: &[Row] = &[
     (Some(Refresh), "invalid_grant", Some("Token is not active"), false, Login, Cause::MaxExpired),
     (Some(Refresh), "invalid_grant", Some("Refresh token expired"), false, Login, Cause::MaxExpired),
     (Some(Refresh), "invalid_grant", Some("Stale token"), false, Reload, Cause::RefreshReused),
-    (Some(Refresh), "invalid_grant", Some("Maximum allowed refresh token reuse exceeded"), false, Reload, Cause::RefreshReused),
-    (Some(Refresh), "invalid_grant", Some("Invalid refresh token. Token client and authorized client don't match"), false, Stop, Cause::ClientMismatch),
+    (
+        Some(Refresh),
+        "invalid_grant",
+        Some("Maximum allowed refresh token reuse exceeded"),
+        false,
+        Reload,
+        Cause::RefreshReused,
+    ),
+    (
+        Some(Refresh),
+        "invalid_grant",
+        Some("Invalid refresh token. Token client and authorized client don't match"),
+        false,
+        Stop,
+        Cause::ClientMismatch,
+    ),
     (Some(Refresh), "invalid_grant", Some("Unmatching clients"), false, Stop, Cause::ClientMismatch),
     (Some(Refresh), "invalid_grant", Some("User disabled"), false, Login, Cause::UserDisabled),
     (Some(Refresh), "invalid_grant", Some("Invalid refresh token"), false, Login, Cause::UserDisabled),
     (Some(Refresh), "invalid_grant", Some("Unknown user"), false, Login, Cause::UserUnknown),
     (Some(Refresh), "invalid_grant", Some("User has required action"), false, Login, Cause::RequiredAction),
-    (Some(Refresh), "invalid_grant", Some("Refresh token issued before the user session started"), false, Login, Cause::Revoked),
-    (Some(Refresh), "invalid_grant", Some("Refresh toked issued before the user session started"), false, Login, Cause::Revoked),
+    (
+        Some(Refresh),
+        "invalid_grant",
+        Some("Refresh token issued before the user session started"),
+        false,
+        Login,
+        Cause::Revoked,
+    ),
+    (
+        Some(Refresh),
+        "invalid_grant",
+        Some("Refresh toked issued before the user session started"),
+        false,
+        Login,
+        Cause::Revoked,
+    ),
     (Some(Refresh), "invalid_grant", Some("Session doesn't have required client"), false, Login, Cause::RefreshReused),
     (Some(Refresh), "invalid_grant", Some("Client session not active"), false, Login, Cause::SessionExpired),
-    (Some(Refresh), "invalid_scope", Some("Client no longer has requested consent from user"), false, Login, Cause::ConsentRequired),
+    (
+        Some(Refresh),
+        "invalid_scope",
+        Some("Client no longer has requested consent from user"),
+        false,
+        Login,
+        Cause::ConsentRequired,
+    ),
     (Some(Refresh), "invalid_request", Some("No refresh token"), false, Stop, Cause::InvalidRequest),
     // An offline token refused without a reason we know: its session is gone.
     (Some(Refresh), "invalid_grant", None, true, Reload, Cause::OfflineRevoked),
@@ -97,7 +132,10 @@ pub fn classify(grant: Option<Grant>, e: &OAuthError, offline: bool) -> (Action,
     TABLE
         .iter()
         .find(|(g, err, d, off, _, _)| {
-            (g.is_none() || *g == grant) && *err == e.error && d.is_none_or(|d| desc.starts_with(d)) && (!off || offline)
+            (g.is_none() || *g == grant)
+                && *err == e.error
+                && d.is_none_or(|d| desc.starts_with(d))
+                && (!off || offline)
         })
         .map(|(_, _, _, _, a, c)| (*a, *c))
         .unwrap_or((Stop, Cause::InvalidRequest))

@@ -99,7 +99,8 @@ mod tests {
         c.observe(1060, 999_800, 1_000_200);
         assert_eq!(c.skew(), 60_500);
         c.observe(1070, 1_010_000, 1_010_000);
-        assert_eq!(c.skew(), 60_500 + (60_500 - 60_500) / 2);
+        // A sample within the round-trip noise of the estimate leaves it as it was.
+        assert_eq!(c.skew(), 60_500);
         assert_eq!(c.server_secs(1_000_000), 1060);
         assert_eq!(c.local_ms(1060), 999_500);
     }

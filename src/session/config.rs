@@ -164,12 +164,18 @@ impl Config {
         if self.client_id.trim().is_empty() {
             return Err(bad("clientId must not be empty".into()));
         }
-        for (name, v) in [("clientSecret", &self.client_secret), ("adminClientSecret", &self.admin_client_secret), ("adminClientId", &self.admin_client_id)] {
+        for (name, v) in [
+            ("clientSecret", &self.client_secret),
+            ("adminClientSecret", &self.admin_client_secret),
+            ("adminClientId", &self.admin_client_id),
+        ] {
             if matches!(v, Some(s) if s.is_empty()) {
                 return Err(bad(format!("{name} must not be empty when given")));
             }
         }
-        for (name, v) in [("redirectUri", &self.redirect_uri), ("postLogoutRedirectUri", &self.post_logout_redirect_uri)] {
+        for (name, v) in
+            [("redirectUri", &self.redirect_uri), ("postLogoutRedirectUri", &self.post_logout_redirect_uri)]
+        {
             if matches!(v, Some(u) if !is_endpoint_url(u)) {
                 return Err(bad(format!("{name} must be an absolute http(s) URL")));
             }
@@ -186,7 +192,9 @@ impl Config {
         if self.request_timeout_ms == 0 {
             return Err(bad("requestTimeoutMs must be positive".into()));
         }
-        if self.backchannel == Backchannel::Admin && (self.admin_client_id.is_none() || self.admin_client_secret.is_none()) {
+        if self.backchannel == Backchannel::Admin
+            && (self.admin_client_id.is_none() || self.admin_client_secret.is_none())
+        {
             return Err(bad("backchannel \"admin\" needs adminClientId and adminClientSecret".into()));
         }
         if self.flow == Flow::ClientCredentials && self.client_secret.is_none() {

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cause::Cause;
 use super::state::State;
-use crate::oidc::authorize::LoginOptions;
 use crate::jose::subtle::SubtleParams;
+use crate::oidc::authorize::LoginOptions;
 use crate::oidc::HttpRequest;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,13 +32,19 @@ pub enum Event {
     NoResponse { id: u32 },
     /// Start a login (the app's `login()`).
     #[serde(rename_all = "camelCase")]
-    Login { #[serde(default)] options: LoginOptions },
+    Login {
+        #[serde(default)]
+        options: LoginOptions,
+    },
     /// The user agent came back to the redirect URI with this URL.
     #[serde(rename_all = "camelCase")]
     Callback { url: String },
     /// The app wants a fresh access token (`getAccessToken()`); `force` refreshes anyway.
     #[serde(rename_all = "camelCase")]
-    EnsureFresh { #[serde(default)] force: bool },
+    EnsureFresh {
+        #[serde(default)]
+        force: bool,
+    },
     /// User activity (for the idle policy).
     Activity,
     /// The app's `logout()`. `provider`: end the provider session too; `revoke`: revoke the
@@ -61,7 +67,12 @@ pub enum Event {
     /// of its keys; `error` when the verifier could not run (e.g. the runtime's WebCrypto
     /// has no such algorithm), which counts as not verified.
     #[serde(rename_all = "camelCase")]
-    SignatureChecked { id: u32, ok: bool, #[serde(default)] error: Option<String> },
+    SignatureChecked {
+        id: u32,
+        ok: bool,
+        #[serde(default)]
+        error: Option<String>,
+    },
 }
 
 fn yes() -> bool {
@@ -70,6 +81,9 @@ fn yes() -> bool {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
+// `Save` carries the whole state: commands are few and short-lived (polled at once), so a box
+// would only add an allocation and a less direct API.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Read the store; answer with `Event::Loaded`.
     Load,
@@ -93,7 +107,14 @@ pub enum Command {
     /// `signature` over the UTF-8 bytes of `data` with `verify`; answer `SignatureChecked`,
     /// `ok` if any key verifies. Only with `Config::external_signatures` (the JS bindings).
     #[serde(rename_all = "camelCase")]
-    VerifySignature { id: u32, keys: Vec<PublicJwk>, import: SubtleParams, verify: SubtleParams, data: String, signature: Vec<u8> },
+    VerifySignature {
+        id: u32,
+        keys: Vec<PublicJwk>,
+        import: SubtleParams,
+        verify: SubtleParams,
+        data: String,
+        signature: Vec<u8>,
+    },
 }
 
 /// A public key as a JWK's members, e.g. `{ kty: "RSA", n, e }`.

@@ -13,10 +13,10 @@ use super::io::{Command, Event, Notice};
 use super::mutation::Mutation;
 use super::state::{State, Tokens};
 use crate::oidc::authorize::{self, PendingLogin};
+use crate::oidc::id_token::{IdCheck, IdTokenRules};
 use crate::oidc::pkce::{random_string, Random};
 use crate::oidc::token::{self, ClientAuth, TokenResponse};
 use crate::oidc::{callback, discovery, id_token, logout, HttpRequest, OidcError, OidcErrorKind};
-use crate::oidc::id_token::{IdCheck, IdTokenRules};
 use crate::{Algorithm, KeySet, PendingSignature, Verdict};
 
 /// An access token of unknown lifetime (no `expires_in`, not a JWT) is treated as valid for
@@ -85,28 +85,55 @@ pub struct View {
 enum Req {
     Discovery,
     Jwks,
-    Code { pending: PendingLogin },
-    Refresh { rt: String },
+    Code {
+        pending: PendingLogin,
+    },
+    Refresh {
+        rt: String,
+    },
     ClientCredentials,
-    AdminToken { sid: String },
+    AdminToken {
+        sid: String,
+    },
     AdminLogout,
     /// `then`: what follows once it answered (an RP-initiated logout after an offline end).
-    Backchannel { then: Option<Box<Then>> },
-    Revoke { then: Box<Then> },
+    Backchannel {
+        then: Option<Box<Then>>,
+    },
+    Revoke {
+        then: Box<Then>,
+    },
 }
 
 /// What to do once a mutation is stored.
 #[derive(Debug, Clone)]
+// One per queued mutation, short-lived: as `Command`, unboxed on purpose.
+#[allow(clippy::large_enum_variant)]
 enum Then {
     Nothing,
     Navigate(String),
     Command(Command),
-    SendCode { pending: PendingLogin, code: String },
-    SendRefresh { rt: String },
+    SendCode {
+        pending: PendingLogin,
+        code: String,
+    },
+    SendRefresh {
+        rt: String,
+    },
     Notify(Vec<Notice>),
     /// After a local end: notify, then end the provider session as configured.
-    Ended { provider: bool, revoke: bool, rt: Option<String>, hint: Option<String>, sid: Option<String> },
-    ProviderEnd { rt: Option<String>, hint: Option<String>, sid: Option<String> },
+    Ended {
+        provider: bool,
+        revoke: bool,
+        rt: Option<String>,
+        hint: Option<String>,
+        sid: Option<String>,
+    },
+    ProviderEnd {
+        rt: Option<String>,
+        hint: Option<String>,
+        sid: Option<String>,
+    },
 }
 
 /// What an ID-token check continues with once its signature is known.
@@ -193,7 +220,11 @@ impl Session {
     /// empty); `rng` is the randomness source (the platform CSPRNG; seeded in tests).
     pub fn new(cfg: Config, mut rng: Box<dyn Random>) -> Result<Self, OidcError> {
         let algorithms = cfg.validate()?;
-        let auth = ClientAuth { client_id: cfg.client_id.clone(), secret: cfg.client_secret.clone(), secret_in_body: cfg.client_secret_in_body };
+        let auth = ClientAuth {
+            client_id: cfg.client_id.clone(),
+            secret: cfg.client_secret.clone(),
+            secret_in_body: cfg.client_secret_in_body,
+        };
         let owner = random_string(rng.as_mut())[..16].to_owned();
         Ok(Self {
             cfg,
@@ -277,7 +308,9 @@ impl Session {
             if self.cfg.flow == Flow::ClientCredentials && self.busy() {
                 return Access::Pending;
             }
-            return Access::Unavailable(self.last_error.filter(|c| c.is_transient()).or(self.state.ended).unwrap_or(Cause::NoSession));
+            return Access::Unavailable(
+                self.last_error.filter(|c| c.is_transient()).or(self.state.ended).unwrap_or(Cause::NoSession),
+            );
         };
         // Past the idle deadline the session is over, even before the End is stored (a
         // restored state that slept past it, a timer not yet delivered).
@@ -290,7 +323,10 @@ impl Session {
         // A refresh answer being checked (its ID token's signature out with the driver) or
         // being stored: the tokens in hand are about to be replaced, and a caller that forced
         // the refresh must get the new ones.
-        let committing = self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::Commit { .. } | Mutation::Refused { .. }))
+        let committing = self
+            .saving
+            .as_ref()
+            .is_some_and(|s| matches!(s.mutation, Mutation::Commit { .. } | Mutation::Refused { .. }))
             || self.queue.iter().any(|(m, _)| matches!(m, Mutation::Commit { .. } | Mutation::Refused { .. }))
             || self.checking.as_ref().is_some_and(|c| matches!(c.after, AfterCheck::Refresh { .. }));
         if committing || (forced && self.busy()) {
@@ -337,13 +373,24 @@ impl Session {
             skew_ms: self.state.clock.skew(),
             version: self.state.version,
             claims: at.as_ref().map(|t| t.claims().raw().clone()),
-            id_claims: t.and_then(|t| t.id_token.as_deref()).and_then(|j| crate::decode(j).ok()).map(|t| t.claims().raw().clone()),
-            realm_roles: at.as_ref().map(|t| t.claims().realm_roles().into_iter().map(str::to_owned).collect()).unwrap_or_default(),
+            id_claims: t
+                .and_then(|t| t.id_token.as_deref())
+                .and_then(|j| crate::decode(j).ok())
+                .map(|t| t.claims().raw().clone()),
+            realm_roles: at
+                .as_ref()
+                .map(|t| t.claims().realm_roles().into_iter().map(str::to_owned).collect())
+                .unwrap_or_default(),
             resource_roles: at
                 .as_ref()
                 .map(|t| {
                     let c = t.claims();
-                    c.resource_clients().into_iter().map(|client| (client.to_owned(), c.resource_roles(client).into_iter().map(str::to_owned).collect())).collect()
+                    c.resource_clients()
+                        .into_iter()
+                        .map(|client| {
+                            (client.to_owned(), c.resource_roles(client).into_iter().map(str::to_owned).collect())
+                        })
+                        .collect()
                 })
                 .unwrap_or_default(),
         }
@@ -359,7 +406,9 @@ impl Session {
             Event::Loaded { state } => self.on_loaded(state),
             Event::Saved { ok, current } => self.on_saved(ok, current),
             Event::StoreChanged { state } => self.on_store_changed(state),
-            Event::Response { id, status, body, retry_after, sent, received } => self.on_response(id, Some((status, body, retry_after, sent, received))),
+            Event::Response { id, status, body, retry_after, sent, received } => {
+                self.on_response(id, Some((status, body, retry_after, sent, received)))
+            }
             Event::NoResponse { id } => self.on_response(id, None),
             ev @ (Event::Login { .. } | Event::Callback { .. } | Event::Logout { .. }) => self.with_provider(ev),
             Event::EnsureFresh { force } => {
@@ -371,7 +420,8 @@ impl Session {
             Event::Activity => self.on_activity(),
             Event::BackchannelLogout { sid, sub } => {
                 let ours = self.state.tokens.as_ref().is_some_and(|t| {
-                    sid.as_ref().is_some_and(|s| self.state.sid.as_ref() == Some(s)) || sub.as_ref().is_some_and(|s| t.sub.as_ref() == Some(s))
+                    sid.as_ref().is_some_and(|s| self.state.sid.as_ref() == Some(s))
+                        || sub.as_ref().is_some_and(|s| t.sub.as_ref() == Some(s))
                 });
                 if ours {
                     self.end(Cause::BackchannelLogout, false, false);
@@ -520,7 +570,10 @@ impl Session {
     fn abandoned(&mut self, m: Mutation, then: Then) {
         match (m, then) {
             (Mutation::TakePending(_), _) => {
-                self.error(Cause::StateMismatch, "this login's callback was already used (another tab or a replay)".into());
+                self.error(
+                    Cause::StateMismatch,
+                    "this login's callback was already used (another tab or a replay)".into(),
+                );
             }
             // Only an explicit logout: an idle end that another tab already stored has had
             // its provider logout from that tab.
@@ -529,11 +582,13 @@ impl Session {
                 // may still be alive, and the ID token hint was kept for exactly this.
                 self.run(Then::ProviderEnd { rt, hint, sid });
             }
-            (Mutation::Commit { spent: Some(_), .. }, _) | (Mutation::Refused { .. }, _) | (Mutation::TakeLease { .. }, _) => {
+            (Mutation::Commit { spent: Some(_), .. }, _)
+            | (Mutation::Refused { .. }, _)
+            | (Mutation::TakeLease { .. }, _)
                 // Someone else's tokens (or their logout) are in the store and adopted.
-                if self.want_fresh {
-                    self.maybe_refresh(false);
-                }
+                if self.want_fresh =>
+            {
+                self.maybe_refresh(false);
             }
             _ => {}
         }
@@ -546,7 +601,8 @@ impl Session {
             Then::Command(c) => self.out.push_back(c),
             Then::SendCode { pending, code } => {
                 let Some(m) = self.state.metadata.clone() else { return };
-                let req = token::code_request(&m.token_endpoint, &self.auth, &code, &pending.redirect_uri, &pending.verifier);
+                let req =
+                    token::code_request(&m.token_endpoint, &self.auth, &code, &pending.redirect_uri, &pending.verifier);
                 self.send(req, Req::Code { pending });
             }
             Then::SendRefresh { rt } => {
@@ -642,7 +698,15 @@ impl Session {
         let Some(redirect) = self.cfg.redirect_uri.clone() else {
             return self.error(Cause::Configuration, "login needs redirectUri".into());
         };
-        match authorize::authorization_url(&m.authorization_endpoint, &self.cfg.client_id, &redirect, &self.cfg.scope, &options, self.rng.as_mut(), self.now) {
+        match authorize::authorization_url(
+            &m.authorization_endpoint,
+            &self.cfg.client_id,
+            &redirect,
+            &self.cfg.scope,
+            &options,
+            self.rng.as_mut(),
+            self.now,
+        ) {
             Ok((url, pending)) => self.mutate(Mutation::AddPending(pending), Then::Navigate(url)),
             Err(e) => self.error(Cause::Configuration, e.message),
         }
@@ -675,19 +739,37 @@ impl Session {
             return;
         }
         if resp.id_token.is_none() {
-            return self.error(Cause::InvalidIdToken, "the token response has no id_token (is openid in the scope?)".into());
+            return self
+                .error(Cause::InvalidIdToken, "the token response has no id_token (is openid in the scope?)".into());
         }
         let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
         self.check_id_token(AfterCheck::Code { resp, pending, sent, received }, server_now);
     }
 
-    fn on_code_verified(&mut self, checked: Result<crate::Token, OidcError>, resp: TokenResponse, pending: PendingLogin, sent: u64, received: u64) {
+    fn on_code_verified(
+        &mut self,
+        checked: Result<crate::Token, OidcError>,
+        resp: TokenResponse,
+        pending: PendingLogin,
+        sent: u64,
+        received: u64,
+    ) {
         match checked {
             Ok(tok) => {
                 self.jwks_retried = false;
                 let sid = tok.claims().sid().map(str::to_owned).or(resp.session_state.clone());
                 let (iss, sub) = (tok.claims().iss().map(str::to_owned), tok.claims().sub().map(str::to_owned));
-                self.accept(resp, None, Some(pending.nonce.clone()), iss, sub, sid, sent, received, vec![Notice::LoginComplete { return_to: pending.return_to.clone() }]);
+                self.accept(
+                    resp,
+                    None,
+                    Some(pending.nonce.clone()),
+                    iss,
+                    sub,
+                    sid,
+                    sent,
+                    received,
+                    vec![Notice::LoginComplete { return_to: pending.return_to.clone() }],
+                );
             }
             Err(_) if !self.jwks_retried => {
                 // Perhaps a key rotated since the JWKS was fetched: fetch it once more.
@@ -744,7 +826,10 @@ impl Session {
             return self.id_checked(checked, after);
         }
         let Some((import, verify)) = crate::jose::subtle::params(pending.alg()) else {
-            let e = OidcError::new(OidcErrorKind::IdToken, format!("{} ID tokens cannot be checked by the runtime's WebCrypto", pending.alg()));
+            let e = OidcError::new(
+                OidcErrorKind::IdToken,
+                format!("{} ID tokens cannot be checked by the runtime's WebCrypto", pending.alg()),
+            );
             return self.id_checked(Err(e), after);
         };
         let jwks = pending
@@ -766,7 +851,10 @@ impl Session {
         }
         let Some(Checking { pending, after, server_now, .. }) = self.checking.take() else { return };
         let checked = match (&self.keys, error) {
-            (_, Some(why)) => Err(OidcError::new(OidcErrorKind::IdToken, format!("the ID token's signature could not be checked: {why}"))),
+            (_, Some(why)) => Err(OidcError::new(
+                OidcErrorKind::IdToken,
+                format!("the ID token's signature could not be checked: {why}"),
+            )),
             (Some((_, keys)), None) => {
                 // The driver checked with the one key the core chose (the command's keys are
                 // the candidates, and a token several keys could verify is refused earlier).
@@ -776,23 +864,30 @@ impl Session {
                 };
                 id_token::finish(pending, &verdict, keys, &self.id_rules(&after), server_now)
             }
-            (None, None) => Err(OidcError::new(OidcErrorKind::IdToken, "the JWKS changed while the ID token was checked")),
+            (None, None) => {
+                Err(OidcError::new(OidcErrorKind::IdToken, "the JWKS changed while the ID token was checked"))
+            }
         };
         self.id_checked(checked, after);
     }
 
     fn id_checked(&mut self, checked: Result<crate::Token, OidcError>, after: AfterCheck) {
         match after {
-            AfterCheck::Code { resp, pending, sent, received } => self.on_code_verified(checked, resp, pending, sent, received),
-            AfterCheck::Refresh { rt, resp, sent, received, .. } => self.on_refresh_verified(checked, rt, resp, sent, received),
+            AfterCheck::Code { resp, pending, sent, received } => {
+                self.on_code_verified(checked, resp, pending, sent, received)
+            }
+            AfterCheck::Refresh { rt, resp, sent, received, .. } => {
+                self.on_refresh_verified(checked, rt, resp, sent, received)
+            }
         }
     }
 
     fn estimate_after(&self, resp: &TokenResponse, sent: u64, received: u64) -> super::clock::ServerClock {
         let mut clock = self.state.clock.clone();
-        let iat = crate::decode(&resp.access_token).ok().and_then(|t| t.claims().iat()).or_else(|| {
-            resp.id_token.as_deref().and_then(|i| crate::decode(i).ok()).and_then(|t| t.claims().iat())
-        });
+        let iat = crate::decode(&resp.access_token)
+            .ok()
+            .and_then(|t| t.claims().iat())
+            .or_else(|| resp.id_token.as_deref().and_then(|i| crate::decode(i).ok()).and_then(|t| t.claims().iat()));
         if let Some(iat) = iat {
             clock.observe(iat, sent, received);
         }
@@ -802,7 +897,18 @@ impl Session {
     /// Turn a token response into stored tokens: the step that accepts a response is the
     /// step that replaces the refresh token.
     #[allow(clippy::too_many_arguments)]
-    fn accept(&mut self, resp: TokenResponse, spent: Option<String>, nonce: Option<String>, iss: Option<String>, sub: Option<String>, sid: Option<String>, sent: u64, received: u64, notices: Vec<Notice>) {
+    fn accept(
+        &mut self,
+        resp: TokenResponse,
+        spent: Option<String>,
+        nonce: Option<String>,
+        iss: Option<String>,
+        sub: Option<String>,
+        sid: Option<String>,
+        sent: u64,
+        received: u64,
+        notices: Vec<Notice>,
+    ) {
         let clock = self.estimate_after(&resp, sent, received);
         let server = clock.server_secs(received);
         let at = crate::decode(&resp.access_token).ok();
@@ -812,7 +918,8 @@ impl Session {
             if let Some(rt) = spent {
                 return self.mutate(Mutation::Refused { rt, cause: Cause::Revoked }, Then::Notify(vec![]));
             }
-            return self.error(Cause::Revoked, "the access token was issued before the provider's not-before policy".into());
+            return self
+                .error(Cause::Revoked, "the access token was issued before the provider's not-before policy".into());
         }
         let expires_at = at
             .as_ref()
@@ -823,7 +930,8 @@ impl Session {
         let refresh_token = resp.refresh_token.clone().or_else(|| spent.clone());
         let (rt_exp, rt_typ) = refresh_token.as_deref().map_or((None, None), token::peek_refresh_token);
         let offline = rt_typ.as_deref() == Some("Offline")
-            || (resp.refresh_expires_in == Some(0) && resp.scope.as_deref().is_some_and(|s| s.split(' ').any(|x| x == "offline_access")))
+            || (resp.refresh_expires_in == Some(0)
+                && resp.scope.as_deref().is_some_and(|s| s.split(' ').any(|x| x == "offline_access")))
             || (resp.refresh_token.is_none() && prev.as_ref().is_some_and(|p| p.offline));
         let refresh_expires_at = match resp.refresh_expires_in {
             Some(0) => None,
@@ -836,7 +944,11 @@ impl Session {
             expires_at,
             issued_at: at_iat.unwrap_or(server),
             refresh_token,
-            refresh_expires_at: if refresh_expires_at.is_some() || resp.refresh_token.is_some() { refresh_expires_at } else { None },
+            refresh_expires_at: if refresh_expires_at.is_some() || resp.refresh_token.is_some() {
+                refresh_expires_at
+            } else {
+                None
+            },
             offline,
             id_token: resp.id_token.clone().or_else(|| prev.as_ref().and_then(|p| p.id_token.clone())),
             scope: resp.scope.clone().or_else(|| prev.as_ref().and_then(|p| p.scope.clone())),
@@ -866,9 +978,16 @@ impl Session {
 
     fn busy(&self) -> bool {
         self.checking.is_some()
-            || self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Refresh { .. } | Req::Code { .. } | Req::ClientCredentials))
-            || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. }))
-            || self.queue.iter().any(|(m, _)| matches!(m, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. }))
+            || self
+                .inflight
+                .iter()
+                .any(|(_, r, _)| matches!(r, Req::Refresh { .. } | Req::Code { .. } | Req::ClientCredentials))
+            || self.saving.as_ref().is_some_and(|s| {
+                matches!(s.mutation, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. })
+            })
+            || self.queue.iter().any(|(m, _)| {
+                matches!(m, Mutation::TakeLease { .. } | Mutation::Commit { .. } | Mutation::Refused { .. })
+            })
     }
 
     fn can_refresh(&self, t: &Tokens) -> bool {
@@ -896,7 +1015,11 @@ impl Session {
             if self.state.tokens.as_ref().is_none_or(|t| force || self.due(t)) {
                 if let Some(m) = self.state.metadata.clone() {
                     self.force = false;
-                    let req = token::client_credentials_request(&m.token_endpoint, &self.auth, Some(&self.cfg.scope).filter(|s| *s != "openid").map(|s| s.as_str()));
+                    let req = token::client_credentials_request(
+                        &m.token_endpoint,
+                        &self.auth,
+                        Some(&self.cfg.scope).filter(|s| *s != "openid").map(|s| s.as_str()),
+                    );
                     self.send(req, Req::ClientCredentials);
                 } else if !self.inflight.iter().any(|(_, r, _)| matches!(r, Req::Discovery)) {
                     self.fetch_discovery();
@@ -974,8 +1097,15 @@ impl Session {
                         // The provider's verdict on this token: it is never sent again. A
                         // reuse verdict first looks for a newer token in the store (the
                         // compare-and-set of `Refused` does exactly that).
-                        let msg = format!("refresh refused: {}{}", e.error, e.description.map(|d| format!(" ({d})")).unwrap_or_default());
-                        self.mutate(Mutation::Refused { rt, cause }, Then::Notify(vec![Notice::Error { cause, message: msg }]));
+                        let msg = format!(
+                            "refresh refused: {}{}",
+                            e.error,
+                            e.description.map(|d| format!(" ({d})")).unwrap_or_default()
+                        );
+                        self.mutate(
+                            Mutation::Refused { rt, cause },
+                            Then::Notify(vec![Notice::Error { cause, message: msg }]),
+                        );
                     }
                 }
             }
@@ -1000,16 +1130,24 @@ impl Session {
         self.check_id_token(AfterCheck::Refresh { rt, resp, nonce, sent, received }, server_now);
     }
 
-    fn on_refresh_verified(&mut self, checked: Result<crate::Token, OidcError>, rt: String, resp: TokenResponse, sent: u64, received: u64) {
+    fn on_refresh_verified(
+        &mut self,
+        checked: Result<crate::Token, OidcError>,
+        rt: String,
+        resp: TokenResponse,
+        sent: u64,
+        received: u64,
+    ) {
         if self.state.tokens.is_none() {
             // The session ended while the ID token was checked: the answer is moot.
             return;
         }
         let prev = self.state.tokens.as_ref();
-        let checked = checked.and_then(|t| match (prev.and_then(|p| p.iss.as_deref()), prev.and_then(|p| p.sub.as_deref())) {
-            (Some(i), Some(s)) => id_token::same_identity(&t, i, s).map(|_| t),
-            _ => Ok(t),
-        });
+        let checked =
+            checked.and_then(|t| match (prev.and_then(|p| p.iss.as_deref()), prev.and_then(|p| p.sub.as_deref())) {
+                (Some(i), Some(s)) => id_token::same_identity(&t, i, s).map(|_| t),
+                _ => Ok(t),
+            });
         match checked {
             Ok(t) => {
                 let (iss, sub) = (t.claims().iss().map(str::to_owned), t.claims().sub().map(str::to_owned));
@@ -1018,12 +1156,23 @@ impl Session {
             Err(e) => {
                 // A refreshed ID token for someone else ends the session: the refresh
                 // token it came with is not trusted either.
-                self.mutate(Mutation::Refused { rt, cause: Cause::InvalidIdToken }, Then::Notify(vec![Notice::Error { cause: Cause::InvalidIdToken, message: e.message }]));
+                self.mutate(
+                    Mutation::Refused { rt, cause: Cause::InvalidIdToken },
+                    Then::Notify(vec![Notice::Error { cause: Cause::InvalidIdToken, message: e.message }]),
+                );
             }
         }
     }
 
-    fn refresh_accepted(&mut self, rt: String, resp: TokenResponse, iss: Option<String>, sub: Option<String>, sent: u64, received: u64) {
+    fn refresh_accepted(
+        &mut self,
+        rt: String,
+        resp: TokenResponse,
+        iss: Option<String>,
+        sub: Option<String>,
+        sent: u64,
+        received: u64,
+    ) {
         let sid = resp.session_state.clone().or_else(|| self.state.sid.clone());
         self.accept(resp, Some(rt), None, iss, sub, sid, sent, received, vec![Notice::Refreshed]);
     }
@@ -1034,14 +1183,16 @@ impl Session {
         };
         match token::parse_response(status, &body) {
             Ok(resp) => self.accept(resp, None, None, None, None, None, sent, received, vec![Notice::Refreshed]),
-            Err(OidcError { kind: OidcErrorKind::Grant(e), message }) => match catalogue::classify(Some(Grant::ClientCredentials), &e, false) {
-                (Action::Retry, cause) => self.transient(cause, retry_after, None),
-                (_, cause) => {
-                    self.want_fresh = false;
-                    self.last_error = Some(cause);
-                    self.error(cause, message);
+            Err(OidcError { kind: OidcErrorKind::Grant(e), message }) => {
+                match catalogue::classify(Some(Grant::ClientCredentials), &e, false) {
+                    (Action::Retry, cause) => self.transient(cause, retry_after, None),
+                    (_, cause) => {
+                        self.want_fresh = false;
+                        self.last_error = Some(cause);
+                        self.error(cause, message);
+                    }
                 }
-            },
+            }
             Err(e) => {
                 let (action, cause) = catalogue::classify_status(status);
                 if action == Action::Retry {
@@ -1084,7 +1235,9 @@ impl Session {
                     }
                     Err(e) => self.error(Cause::Discovery, e.message),
                 },
-                Some((status, ..)) => self.error(Cause::Discovery, format!("the discovery document answered HTTP {status}")),
+                Some((status, ..)) => {
+                    self.error(Cause::Discovery, format!("the discovery document answered HTTP {status}"))
+                }
                 None => self.error(Cause::Network, "the discovery document could not be fetched".into()),
             },
             Req::Jwks => match answer {
@@ -1123,12 +1276,17 @@ impl Session {
                     Ok(req) => self.send(req, Req::AdminLogout),
                     Err(e) => self.error(Cause::Configuration, e.message),
                 },
-                Some(Err(e)) => self.error(Cause::InvalidClient, format!("the admin service account got no token: {}", e.message)),
+                Some(Err(e)) => {
+                    self.error(Cause::InvalidClient, format!("the admin service account got no token: {}", e.message))
+                }
                 None => self.error(Cause::Network, "the admin service account's token request got no answer".into()),
             },
             Req::Backchannel { then: Some(then) } => {
                 if !matches!(answer, Some((200..=299 | 404, ..))) {
-                    self.error(answer.map_or(Cause::Network, |(s, ..)| catalogue::classify_status(s).1), "the offline session could not be ended at the provider".into());
+                    self.error(
+                        answer.map_or(Cause::Network, |(s, ..)| catalogue::classify_status(s).1),
+                        "the offline session could not be ended at the provider".into(),
+                    );
                 }
                 self.mutate(Mutation::Forget, *then);
             }
@@ -1136,14 +1294,20 @@ impl Session {
                 // 404: the session is already gone, which is what we wanted.
                 Some((200..=299 | 404, ..)) => self.mutate(Mutation::Forget, Then::Nothing),
                 Some((status, body, ..)) => {
-                    let cause = token::parse_error(status, &body).map_or_else(|| catalogue::classify_status(status).1, |e| catalogue::classify(None, &e, false).1);
+                    let cause = token::parse_error(status, &body).map_or_else(
+                        || catalogue::classify_status(status).1,
+                        |e| catalogue::classify(None, &e, false).1,
+                    );
                     self.error(cause, format!("the provider session could not be ended (HTTP {status})"));
                 }
                 None => self.error(Cause::Network, "the provider session could not be ended: no answer".into()),
             },
             Req::Revoke { then } => {
                 if !matches!(answer, Some((200..=299, ..))) {
-                    self.error(answer.map_or(Cause::Network, |(s, ..)| catalogue::classify_status(s).1), "revoking the refresh token failed".into());
+                    self.error(
+                        answer.map_or(Cause::Network, |(s, ..)| catalogue::classify_status(s).1),
+                        "revoking the refresh token failed".into(),
+                    );
                 }
                 self.run(*then);
             }
@@ -1162,7 +1326,8 @@ impl Session {
 
     /// An `End` is queued or being saved.
     fn ending(&self) -> bool {
-        self.queue.iter().any(|(m, _)| matches!(m, Mutation::End { .. })) || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::End { .. }))
+        self.queue.iter().any(|(m, _)| matches!(m, Mutation::End { .. }))
+            || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::End { .. }))
     }
 
     fn idle_expired(&self, now: u64) -> bool {
@@ -1231,7 +1396,14 @@ impl Session {
                 return self.error(Cause::Configuration, "the provider has no end_session_endpoint".into());
             };
             let st = random_string(self.rng.as_mut());
-            let es = logout::EndSession::new(&ep, &self.cfg.client_id, hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), Some(&st), self.ui_locales.as_deref());
+            let es = logout::EndSession::new(
+                &ep,
+                &self.cfg.client_id,
+                hint.as_deref(),
+                self.cfg.post_logout_redirect_uri.as_deref(),
+                Some(&st),
+                self.ui_locales.as_deref(),
+            );
             let go = if self.cfg.logout_as_form {
                 Command::SubmitForm { url: es.endpoint.clone(), fields: es.fields }
             } else {
@@ -1252,15 +1424,23 @@ impl Session {
         match self.cfg.backchannel {
             Backchannel::Admin => {
                 let Some(sid) = sid else {
-                    return self.error(Cause::Configuration, "no session id (sid) known for the admin-API logout".into());
+                    return self
+                        .error(Cause::Configuration, "no session id (sid) known for the admin-API logout".into());
                 };
-                let admin = ClientAuth { client_id: self.cfg.admin_client_id.clone().unwrap_or_default(), secret: self.cfg.admin_client_secret.clone(), secret_in_body: self.cfg.client_secret_in_body };
+                let admin = ClientAuth {
+                    client_id: self.cfg.admin_client_id.clone().unwrap_or_default(),
+                    secret: self.cfg.admin_client_secret.clone(),
+                    secret_in_body: self.cfg.client_secret_in_body,
+                };
                 let req = token::client_credentials_request(&m.token_endpoint, &admin, None);
                 self.send(req, Req::AdminToken { sid });
             }
             Backchannel::RefreshToken => {
                 let (Some(ep), Some(rt)) = (m.end_session_endpoint.clone(), rt) else {
-                    return self.error(Cause::Configuration, "no end_session_endpoint or refresh token for the back-channel logout".into());
+                    return self.error(
+                        Cause::Configuration,
+                        "no end_session_endpoint or refresh token for the back-channel logout".into(),
+                    );
                 };
                 self.offline_ending = false;
                 let req = logout::backchannel_request(&ep, &self.auth, &rt);
@@ -1273,7 +1453,14 @@ impl Session {
     /// render a link): `client_id`, `id_token_hint` whenever one was ever received.
     pub fn end_session_url(&self) -> Option<String> {
         let ep = self.state.metadata.as_ref()?.end_session_endpoint.as_deref()?;
-        let es = logout::EndSession::new(ep, &self.cfg.client_id, self.state.id_token_hint.as_deref(), self.cfg.post_logout_redirect_uri.as_deref(), None, None);
+        let es = logout::EndSession::new(
+            ep,
+            &self.cfg.client_id,
+            self.state.id_token_hint.as_deref(),
+            self.cfg.post_logout_redirect_uri.as_deref(),
+            None,
+            None,
+        );
         Some(es.url())
     }
 

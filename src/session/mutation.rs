@@ -11,24 +11,50 @@ use crate::oidc::discovery::ProviderMetadata;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Mutation {
-    Provider { metadata: Option<ProviderMetadata>, jwks: Option<String> },
+    Provider {
+        metadata: Option<ProviderMetadata>,
+        jwks: Option<String>,
+    },
     AddPending(PendingLogin),
     /// Take the login with this state out (replay protection before the code is exchanged).
     TakePending(String),
     /// Claim the refresh of `rt` for `owner` until `until`.
-    TakeLease { rt: String, owner: String, until: u64 },
+    TakeLease {
+        rt: String,
+        owner: String,
+        until: u64,
+    },
     /// Accept a token response. `spent`: the refresh token it answered (if any).
-    Commit { tokens: Box<Tokens>, spent: Option<String>, id_token: Option<String>, sid: Option<String>, clock: ServerClock, not_before: i64, idle_deadline: Option<u64>, owner: String },
+    Commit {
+        tokens: Box<Tokens>,
+        spent: Option<String>,
+        id_token: Option<String>,
+        sid: Option<String>,
+        clock: ServerClock,
+        not_before: i64,
+        idle_deadline: Option<u64>,
+        owner: String,
+    },
     /// A refresh token got a refusal: spend it and end the session, unless the store holds
     /// a newer refresh token (another caller won the race).
-    Refused { rt: String, cause: Cause },
+    Refused {
+        rt: String,
+        cause: Cause,
+    },
     /// End the session (logout, idle, back-channel); the ID token hint is kept.
-    End { cause: Cause, keep_offline: bool },
+    End {
+        cause: Cause,
+        keep_offline: bool,
+    },
     /// Bring back an offline session a local logout set aside.
     Unpark,
     /// Release a lease this instance holds (after a transient failure).
-    Release { owner: String },
-    Idle { deadline: u64 },
+    Release {
+        owner: String,
+    },
+    Idle {
+        deadline: u64,
+    },
     /// Drop the ID token hint and session id of an ended session (its provider logout is
     /// under way or done).
     Forget,
@@ -77,7 +103,15 @@ impl Mutation {
                 // A deliberate end elsewhere wins over our refresh; so does a newer token set
                 // that someone else obtained (theirs is as good as ours, and is stored).
                 let ended_on_purpose = s.tokens.is_none()
-                    && matches!(s.ended, Some(Cause::LoggedOut | Cause::IdleExpired | Cause::BackchannelLogout | Cause::LoggedOutElsewhere));
+                    && matches!(
+                        s.ended,
+                        Some(
+                            Cause::LoggedOut
+                                | Cause::IdleExpired
+                                | Cause::BackchannelLogout
+                                | Cause::LoggedOutElsewhere
+                        )
+                    );
                 let other_tokens = match (rt_of(s), spent) {
                     (Some(cur), Some(sp)) => cur != sp && !s.is_spent(cur),
                     (Some(_), None) => false, // a login replaces whatever was there

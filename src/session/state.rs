@@ -103,7 +103,7 @@ pub fn fingerprint(rt: &str) -> String {
 impl State {
     pub fn is_spent(&self, rt: &str) -> bool {
         let f = fingerprint(rt);
-        self.spent.iter().any(|s| *s == f)
+        self.spent.contains(&f)
     }
 
     pub fn spend(&mut self, rt: &str) {

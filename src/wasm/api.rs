@@ -10,9 +10,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::errors::{self, invalid_option, to_js, JsResult};
-use super::{convert, options, roles};
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 use super::webcrypto;
+use super::{convert, options, roles};
 
 /// A decoded token: header, claims, kind and Keycloak role / scope helpers. Returned by
 /// `decode` (unverified) and `verify` (verified). It holds only the JS objects it hands
@@ -177,7 +177,8 @@ impl JsKeySet {
             return Err(invalid_option("fromSecret needs options with alg (HS256, HS384 or HS512)"));
         }
         options::only_known(&options, "fromSecret", &["alg", "kid", "cacheSize"])?;
-        let member = |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
+        let member =
+            |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
         let alg: crate::Algorithm = member("alg")
             .and_then(|v| v.as_string())
             .ok_or_else(|| invalid_option("fromSecret needs options.alg (HS256, HS384 or HS512)"))?
@@ -332,7 +333,12 @@ impl JsKeySet {
     /// WebCrypto verifies each candidate; the core finishes. Any WebCrypto failure (no
     /// subtle, an algorithm it lacks, an import it refuses) hands the signature to the Wasm
     /// verifier instead: the answer is the same, only slower.
-    fn check_signature(&self, pending: crate::PendingSignature, opts: crate::VerifyOptions, now: i64) -> js_sys::Promise {
+    fn check_signature(
+        &self,
+        pending: crate::PendingSignature,
+        opts: crate::VerifyOptions,
+        now: i64,
+    ) -> js_sys::Promise {
         let checks = self.webcrypto_checks(&pending);
         let finish = Rc::new(Finish { keys: Rc::clone(&self.inner), opts, now, pending: RefCell::new(Some(pending)) });
         let Ok(checks) = checks else { return settle(finish.run(None)) };
@@ -391,7 +397,9 @@ impl Finish {
                 "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier",
             ))
         })?;
-        crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now).map(|t| JsToken::from(t).into()).map_err(to_js)
+        crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now)
+            .map(|t| JsToken::from(t).into())
+            .map_err(to_js)
     }
 }
 

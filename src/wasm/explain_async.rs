@@ -15,7 +15,8 @@ use crate::{KeyFamily, Report, Verdict};
 /// The report plus its one-sentence summary (`inspect::summary`).
 fn with_summary(r: &Report) -> JsValue {
     let value = convert::report(r);
-    let _ = js_sys::Reflect::set(&value, &JsValue::from_str("summary"), &JsValue::from_str(&crate::inspect::summary(r)));
+    let _ =
+        js_sys::Reflect::set(&value, &JsValue::from_str("summary"), &JsValue::from_str(&crate::inspect::summary(r)));
     value
 }
 
@@ -102,6 +103,7 @@ fn without_webcrypto(token: &str, keys: &crate::KeySet, opts: &crate::VerifyOpti
 
 #[cfg(not(feature = "signature"))]
 fn without_webcrypto(token: &str, keys: &crate::KeySet, opts: &crate::VerifyOptions, now: i64) -> Report {
-    let why = "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier".to_owned();
+    let why =
+        "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier".to_owned();
     crate::explain_with_verdict(token, keys, opts, now, &Verdict::unavailable(why))
 }

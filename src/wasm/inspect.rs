@@ -19,8 +19,12 @@ fn now_or_clock(now: Option<f64>) -> i64 {
 
 /// Inspect pasted text: a token, a token-endpoint response, or a URL or form body with tokens.
 #[wasm_bindgen(js_name = inspectText, unchecked_return_type = "Inspection")]
-pub fn inspect_text(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue, now: Option<f64>) -> JsResult<JsValue> {
-    let text = text.as_string().ok_or_else(|| to_js(crate::Error::malformed("the text to inspect must be a string")))?;
+pub fn inspect_text(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    now: Option<f64>,
+) -> JsResult<JsValue> {
+    let text =
+        text.as_string().ok_or_else(|| to_js(crate::Error::malformed("the text to inspect must be a string")))?;
     if text.len() > 4 * crate::jose::limits::MAX_TOKEN_BYTES {
         return Err(to_js(crate::Error::malformed("the text is too long to be a token or a token response")));
     }

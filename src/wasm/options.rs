@@ -15,7 +15,10 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
     let mut opts = VerifyOptions::default();
     let mut now = None;
     if !(value.is_undefined() || value.is_null()) {
-        let obj: &Object = value.dyn_ref().filter(|_| !Array::is_array(&value)).ok_or_else(|| invalid_option("options must be an object"))?;
+        let obj: &Object = value
+            .dyn_ref()
+            .filter(|_| !Array::is_array(&value))
+            .ok_or_else(|| invalid_option("options must be an object"))?;
         for name in Object::keys(obj).iter() {
             let name = name.as_string().unwrap_or_default();
             if !KNOWN.contains(&name.as_str()) {
@@ -49,7 +52,9 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
         if let Some(v) = get("requiredClaims") {
             opts.required_claims = many("requiredClaims", &v)?;
             if opts.required_claims.is_empty() {
-                return Err(invalid_option("requiredClaims must not be an empty array (leave it out to require nothing)"));
+                return Err(invalid_option(
+                    "requiredClaims must not be an empty array (leave it out to require nothing)",
+                ));
             }
         }
         if let Some(v) = get("now") {
@@ -59,7 +64,9 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
     let now = now.unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor() as i64);
     // The core's own bounds (clockTolerance, maxAge, empty values), here so that verify and
     // explain both throw for them, as for every other bad option.
-    crate::jose::verify::validate_options(&opts).and_then(|()| crate::jose::verify::validate_now(now)).map_err(to_js)?;
+    crate::jose::verify::validate_options(&opts)
+        .and_then(|()| crate::jose::verify::validate_now(now))
+        .map_err(to_js)?;
     Ok((opts, now))
 }
 
@@ -69,11 +76,17 @@ pub(crate) fn only_known(options: &JsValue, what: &str, known: &[&str]) -> JsRes
     if options.is_undefined() || options.is_null() {
         return Ok(());
     }
-    let obj: &Object = options.dyn_ref().filter(|_| !Array::is_array(options)).ok_or_else(|| invalid_option(format!("{what} options must be an object")))?;
+    let obj: &Object = options
+        .dyn_ref()
+        .filter(|_| !Array::is_array(options))
+        .ok_or_else(|| invalid_option(format!("{what} options must be an object")))?;
     for name in Object::keys(obj).iter() {
         let name = name.as_string().unwrap_or_default();
         if !known.contains(&name.as_str()) {
-            return Err(invalid_option(format!("unknown {what} option \"{}\"", crate::jose::error::sanitize(&name, 40))));
+            return Err(invalid_option(format!(
+                "unknown {what} option \"{}\"",
+                crate::jose::error::sanitize(&name, 40)
+            )));
         }
     }
     Ok(())
@@ -85,7 +98,9 @@ fn string(name: &str, v: &JsValue) -> JsResult<String> {
 
 fn many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
     let arr: &Array = v.dyn_ref().ok_or_else(|| invalid_option(format!("{name} must be an array of strings")))?;
-    arr.iter().map(|item| item.as_string().ok_or_else(|| invalid_option(format!("{name} must be an array of strings")))).collect()
+    arr.iter()
+        .map(|item| item.as_string().ok_or_else(|| invalid_option(format!("{name} must be an array of strings"))))
+        .collect()
 }
 
 /// An issuer or audience: one string or a non-empty array. An empty array is an error, not
@@ -94,7 +109,9 @@ fn one_or_many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
     match v.as_string() {
         Some(s) => Ok(vec![s]),
         None => match many(name, v) {
-            Ok(list) if list.is_empty() => Err(invalid_option(format!("{name} must not be an empty array (leave it out to skip the check)"))),
+            Ok(list) if list.is_empty() => {
+                Err(invalid_option(format!("{name} must not be an empty array (leave it out to skip the check)")))
+            }
             Ok(list) => Ok(list),
             Err(_) => Err(invalid_option(format!("{name} must be a string or an array of strings"))),
         },
@@ -103,7 +120,9 @@ fn one_or_many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
 
 fn seconds(name: &str, v: &JsValue) -> JsResult<u64> {
     match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 && n <= crate::jose::limits::MAX_NUMERIC_DATE as f64 => Ok(n.floor() as u64),
+        Some(n) if n.is_finite() && n >= 0.0 && n <= crate::jose::limits::MAX_NUMERIC_DATE as f64 => {
+            Ok(n.floor() as u64)
+        }
         _ => Err(invalid_option(format!("{name} must be a non-negative number of seconds"))),
     }
 }

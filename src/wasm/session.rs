@@ -30,7 +30,8 @@ fn member(v: &JsValue, name: &str) -> JsValue {
 }
 
 fn field<T: DeserializeOwned>(v: &JsValue, name: &str) -> JsResult<T> {
-    serde_wasm_bindgen::from_value(member(v, name)).map_err(|e| invalid_option(format!("session event member {name}: {e}")))
+    serde_wasm_bindgen::from_value(member(v, name))
+        .map_err(|e| invalid_option(format!("session event member {name}: {e}")))
 }
 
 /// Events are read member by member rather than by serde's internally tagged enum support,
@@ -66,13 +67,15 @@ fn event(v: &JsValue) -> JsResult<Event> {
         },
         "backchannelLogout" => Event::BackchannelLogout { sid: field(v, "sid")?, sub: field(v, "sub")? },
         "timer" => Event::Timer,
-        "signatureChecked" => Event::SignatureChecked { id: field(v, "id")?, ok: field(v, "ok")?, error: field(v, "error")? },
+        "signatureChecked" => {
+            Event::SignatureChecked { id: field(v, "id")?, ok: field(v, "ok")?, error: field(v, "error")? }
+        }
         other => return Err(invalid_option(format!("unknown session event type \"{other}\""))),
     })
 }
 
 fn ms(v: f64, what: &str) -> JsResult<u64> {
-    if v.is_finite() && v >= 0.0 && v <= 9_007_199_254_740_991.0 {
+    if v.is_finite() && (0.0..=9_007_199_254_740_991.0).contains(&v) {
         Ok(v as u64)
     } else {
         Err(invalid_option(format!("{what} must be a non-negative number of milliseconds")))
@@ -89,19 +92,26 @@ impl JsSession {
     /// A session machine for `config` (see `SessionConfig` in the typings).
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "SessionConfig")] config: JsValue) -> JsResult<JsSession> {
-        let mut cfg: Config = serde_wasm_bindgen::from_value(config).map_err(|e| invalid_option(format!("session config: {e}")))?;
+        let mut cfg: Config =
+            serde_wasm_bindgen::from_value(config).map_err(|e| invalid_option(format!("session config: {e}")))?;
         // ID-token signatures go to the driver's WebCrypto (native code in every JS runtime),
         // so the session needs no signature crypto in its Wasm.
         cfg.external_signatures = true;
         let mut probe = [0u8; 8];
-        getrandom::getrandom(&mut probe).map_err(|_| invalid_option("no secure random source (crypto.getRandomValues) in this runtime"))?;
+        getrandom::getrandom(&mut probe)
+            .map_err(|_| invalid_option("no secure random source (crypto.getRandomValues) in this runtime"))?;
         let inner = Session::new(cfg, Box::new(PlatformRandom)).map_err(|e| invalid_option(e.message))?;
         Ok(Self { inner })
     }
 
     /// Feed one event at local time `now` (ms since the epoch) and, if known, a monotonic
     /// clock reading `mono` (ms; `performance.now()`).
-    pub fn handle(&mut self, #[wasm_bindgen(unchecked_param_type = "SessionEvent")] event: JsValue, now: f64, mono: Option<f64>) -> JsResult<()> {
+    pub fn handle(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SessionEvent")] event: JsValue,
+        now: f64,
+        mono: Option<f64>,
+    ) -> JsResult<()> {
         let ev = self::event(&event)?;
         let now = crate::session::Now { wall: ms(now, "now")?, mono: mono.map(|m| ms(m.floor(), "mono")).transpose()? };
         self.inner.handle(ev, now);
@@ -130,9 +140,13 @@ impl JsSession {
         #[serde(tag = "status", rename_all = "camelCase")]
         enum A {
             #[serde(rename_all = "camelCase")]
-            Ready { access_token: String },
+            Ready {
+                access_token: String,
+            },
             Pending,
-            Unavailable { cause: crate::session::Cause },
+            Unavailable {
+                cause: crate::session::Cause,
+            },
         }
         let a = match self.inner.access(ms(now, "now")?) {
             Access::Ready(t) => A::Ready { access_token: t },

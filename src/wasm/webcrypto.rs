@@ -31,10 +31,13 @@ fn js_params(p: &SubtleParams) -> JsValue {
         .members()
         .into_iter()
         .map(|(name, m)| {
-            (name, match m {
-                Member::Text(t) => JsValue::from_str(t),
-                Member::Number(n) => JsValue::from(n),
-            })
+            (
+                name,
+                match m {
+                    Member::Text(t) => JsValue::from_str(t),
+                    Member::Number(n) => JsValue::from(n),
+                },
+            )
         })
         .collect();
     object(&members)
@@ -59,7 +62,13 @@ pub(crate) fn import(subtle: &JsValue, key: &Key, alg: Algorithm) -> Result<Prom
 }
 
 /// `key.then(k => subtle.verify(params, k, signature, message))`: a Promise of a boolean.
-pub(crate) fn verify(subtle: &JsValue, alg: Algorithm, key: &Promise, signature: &[u8], message: &[u8]) -> Result<Promise, JsValue> {
+pub(crate) fn verify(
+    subtle: &JsValue,
+    alg: Algorithm,
+    key: &Promise,
+    signature: &[u8],
+    message: &[u8],
+) -> Result<Promise, JsValue> {
     let (_, verify_params) = params(alg).ok_or_else(|| JsValue::from_str("no WebCrypto algorithm"))?;
     let (subtle, signature, message) = (subtle.clone(), Uint8Array::from(signature), Uint8Array::from(message));
     let then = Closure::once_into_js(move |crypto_key: JsValue| -> Result<JsValue, JsValue> {

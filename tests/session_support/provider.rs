@@ -155,10 +155,15 @@ impl Default for ProviderConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// Accepted; a new refresh token replaced it.
-    Rotated { new: String },
+    Rotated {
+        new: String,
+    },
     /// Accepted; it stays valid (no rotation).
     Kept,
-    Refused { error: String, description: String },
+    Refused {
+        error: String,
+        description: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -385,16 +390,22 @@ impl Provider {
         self.log.push((local, req.method, req.url.clone()));
         let path = req.url.split('?').next().unwrap_or("");
         match (req.method, path) {
-            (Method::Get, p) if p == format!("{ISSUER}/.well-known/openid-configuration") => HttpResponse::json(200, self.discovery()),
+            (Method::Get, p) if p == format!("{ISSUER}/.well-known/openid-configuration") => {
+                HttpResponse::json(200, self.discovery())
+            }
             (Method::Get, p) if p == endpoint("certs") => HttpResponse::json(200, Self::jwks()),
             (Method::Post, p) if p == endpoint("token") => self.token(req, local),
             (Method::Post, p) if p == endpoint("logout") => self.backchannel_logout(req),
             (Method::Get, p) if p == endpoint("logout") => match self.end_session(&req.url) {
                 Ok(_) => HttpResponse::empty(302),
-                Err(msg) => HttpResponse { status: 400, body: format!("<html><body>{msg}</body></html>"), retry_after: None },
+                Err(msg) => {
+                    HttpResponse { status: 400, body: format!("<html><body>{msg}</body></html>"), retry_after: None }
+                }
             },
             (Method::Post, p) if p == endpoint("revoke") => self.revoke(req),
-            (Method::Delete, p) if p.starts_with(&format!("{BASE}/admin/realms/demo/sessions/")) => self.admin_delete(req, p),
+            (Method::Delete, p) if p.starts_with(&format!("{BASE}/admin/realms/demo/sessions/")) => {
+                self.admin_delete(req, p)
+            }
             _ => HttpResponse::json(404, json!({"error": "not_found"})),
         }
     }
@@ -407,7 +418,12 @@ impl Provider {
             Some(b) => {
                 let raw = String::from_utf8(STANDARD.decode(b).unwrap_or_default()).unwrap_or_default();
                 let (id, secret) = raw.split_once(':').unwrap_or((&raw, ""));
-                let dec = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+                let dec = |s: &str| {
+                    form_urlencoded::parse(format!("x={s}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default()
+                };
                 (dec(id), Some(dec(secret)))
             }
             None => (f.get("client_id").cloned().unwrap_or_default(), f.get("client_secret").cloned()),
@@ -439,7 +455,11 @@ impl Provider {
         self.code_requests += 1;
         let tamper = self.code_tamper.take();
         if let Some(CodeTamper::Html(status)) = tamper {
-            return HttpResponse { status, body: "<!DOCTYPE html><html><body>We are sorry...</body></html>".into(), retry_after: None };
+            return HttpResponse {
+                status,
+                body: "<!DOCTYPE html><html><body>We are sorry...</body></html>".into(),
+                retry_after: None,
+            };
         }
         let now = self.server_ms(local);
         let code_value = f.get("code").cloned().unwrap_or_default();
@@ -455,9 +475,16 @@ impl Provider {
         if f.get("redirect_uri") != Some(&code.redirect_uri) {
             return HttpResponse::oauth(400, "invalid_grant", "Incorrect redirect_uri");
         }
-        let challenge = if tamper == Some(CodeTamper::PkceMismatch) { "lost".to_owned() } else { code.challenge.clone() };
+        let challenge =
+            if tamper == Some(CodeTamper::PkceMismatch) { "lost".to_owned() } else { code.challenge.clone() };
         match f.get("code_verifier") {
-            None => return HttpResponse::oauth(400, "invalid_grant", "PKCE verification failed: Missing parameter: code_verifier"),
+            None => {
+                return HttpResponse::oauth(
+                    400,
+                    "invalid_grant",
+                    "PKCE verification failed: Missing parameter: code_verifier",
+                )
+            }
             Some(v) if tokenward::oidc::pkce::challenge(v) != challenge => {
                 return HttpResponse::oauth(400, "invalid_grant", "PKCE verification failed: Code mismatch")
             }
@@ -480,7 +507,8 @@ impl Provider {
                 ended_by: None,
             },
         );
-        let nonce = if tamper == Some(CodeTamper::WrongNonce) { "another-login".to_owned() } else { code.nonce.clone() };
+        let nonce =
+            if tamper == Some(CodeTamper::WrongNonce) { "another-login".to_owned() } else { code.nonce.clone() };
         let mut body = self.token_body(&code.sid, &code.scope, &nonce, Some(rt), offline, now);
         match tamper {
             Some(CodeTamper::BadSignature) => {
@@ -488,7 +516,8 @@ impl Provider {
                 let parts: Vec<&str> = id.split('.').collect();
                 let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
                 claims["sub"] = json!("user-mallory");
-                body["id_token"] = json!(format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(claims.to_string()), parts[2]));
+                body["id_token"] =
+                    json!(format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(claims.to_string()), parts[2]));
             }
             Some(CodeTamper::NoAccessToken) => {
                 body.as_object_mut().unwrap().remove("access_token");
@@ -515,7 +544,15 @@ impl Provider {
 
     /// A Keycloak token response for session `sid`: access token, ID token (nonce, sid,
     /// at_hash, typ ID), the refresh token given, lifetimes, session_state, not-before-policy.
-    fn token_body(&mut self, sid: &str, scope: &str, nonce: &str, rt: Option<String>, offline: bool, now_ms: i64) -> Value {
+    fn token_body(
+        &mut self,
+        sid: &str,
+        scope: &str,
+        nonce: &str,
+        rt: Option<String>,
+        offline: bool,
+        now_ms: i64,
+    ) -> Value {
         let iat = now_ms.div_euclid(1000);
         let exp = iat + self.cfg.access_lifetime as i64;
         let jti = self.next("at-");
@@ -551,7 +588,10 @@ impl Provider {
     }
 
     fn refuse(&self, status: u16, error: &str, description: &str) -> (HttpResponse, Verdict) {
-        (HttpResponse::oauth(status, error, description), Verdict::Refused { error: error.into(), description: description.into() })
+        (
+            HttpResponse::oauth(status, error, description),
+            Verdict::Refused { error: error.into(), description: description.into() },
+        )
     }
 
     fn refresh_verdict(&mut self, rt: &str, sid: Option<&str>, client: &str, local: u64) -> (HttpResponse, Verdict) {
@@ -563,7 +603,11 @@ impl Provider {
             return self.refuse(status, &error, &description);
         }
         if client != CLIENT_ID {
-            return self.refuse(400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match");
+            return self.refuse(
+                400,
+                "invalid_grant",
+                "Invalid refresh token. Token client and authorized client don't match",
+            );
         }
         let Some(sid) = sid else {
             return self.refuse(400, "invalid_grant", "Invalid refresh token");
@@ -572,7 +616,8 @@ impl Provider {
         let cfg = self.cfg.clone();
         let s = self.sessions.get_mut(sid).expect("every issued refresh token has a session");
         let idle = if s.offline { cfg.offline_idle } else { cfg.session_idle } as i64 * 1000;
-        let expired = s.last_refresh_ms + idle <= now || (!s.offline && s.started_ms + cfg.session_max as i64 * 1000 <= now);
+        let expired =
+            s.last_refresh_ms + idle <= now || (!s.offline && s.started_ms + cfg.session_max as i64 * 1000 <= now);
         if !s.active || expired {
             s.active = false;
             let d = match (s.offline, s.ended_by.is_some()) {

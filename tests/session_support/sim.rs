@@ -64,20 +64,26 @@ pub fn kind_of(req: &HttpRequest) -> Kind {
 }
 
 fn form_value(req: &HttpRequest, name: &str) -> Option<String> {
-    form_urlencoded::parse(req.body.as_deref().unwrap_or("").as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(req.body.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
-/// `Command::VerifySignature` checked natively: `data.signature` as a JWS against each key
-/// (given the token's kid, which WebCrypto never looks at).
+/// `Command::VerifySignature` checked natively, as WebCrypto would: the fake provider signs
+/// with ES256, so a P-256 key and a raw r || s signature (p256, a dev-dependency, so this works
+/// in the build without the crate's own verifiers too).
 fn signature_verifies(keys: &[tokenward::session::PublicJwk], data: &str, signature: &[u8]) -> bool {
     use base64::Engine;
-    let token = format!("{data}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature));
-    let kid = tokenward::decode(&token).ok().and_then(|t| t.header().kid().map(str::to_owned));
+    use p256::ecdsa::signature::Verifier;
+    let b64 = |v: Option<&String>| v.and_then(|v| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(v).ok());
+    let Ok(sig) = p256::ecdsa::Signature::from_slice(signature) else { return false };
     keys.iter().any(|k| {
-        let mut k = k.clone();
-        k.extend(kid.clone().map(|kid| ("kid".to_owned(), kid)));
-        let jwks = serde_json::json!({ "keys": [k] }).to_string();
-        tokenward::KeySet::from_jwks(&jwks).is_ok_and(|ks| tokenward::verify_jws(&token, &ks, None).is_ok())
+        let (Some(x), Some(y)) = (b64(k.get("x")), b64(k.get("y"))) else { return false };
+        if k.get("crv").map(String::as_str) != Some("P-256") || x.len() != 32 || y.len() != 32 {
+            return false;
+        }
+        let point = p256::EncodedPoint::from_affine_coordinates(x.as_slice().into(), y.as_slice().into(), false);
+        p256::ecdsa::VerifyingKey::from_encoded_point(&point).is_ok_and(|key| key.verify(data.as_bytes(), &sig).is_ok())
     })
 }
 
@@ -103,10 +109,18 @@ pub enum Fault {
 
 impl Fault {
     pub fn unavailable() -> Self {
-        Fault::Answer { status: 503, body: "<html><body><h1>503 Service Unavailable</h1></body></html>".into(), retry_after: None }
+        Fault::Answer {
+            status: 503,
+            body: "<html><body><h1>503 Service Unavailable</h1></body></html>".into(),
+            retry_after: None,
+        }
     }
     pub fn rate_limited(retry_after: u64) -> Self {
-        Fault::Answer { status: 429, body: "<html><body>Too Many Requests</body></html>".into(), retry_after: Some(retry_after) }
+        Fault::Answer {
+            status: 429,
+            body: "<html><body>Too Many Requests</body></html>".into(),
+            retry_after: Some(retry_after),
+        }
     }
 }
 
@@ -171,7 +185,10 @@ impl Client {
     }
 
     pub fn logged_out_causes(&self) -> Vec<Cause> {
-        self.notices.iter().filter_map(|(_, n)| if let Notice::LoggedOut { cause } = n { Some(*cause) } else { None }).collect()
+        self.notices
+            .iter()
+            .filter_map(|(_, n)| if let Notice::LoggedOut { cause } = n { Some(*cause) } else { None })
+            .collect()
     }
 }
 
@@ -245,7 +262,16 @@ impl Sim {
     pub fn add_client(&mut self, config: Config) -> usize {
         let seed = self.rng.next_u64();
         let session = Session::new(config.clone(), Box::new(SeededRandom::new(seed))).expect("a valid config");
-        self.clients.push(Client { session, config, notices: Vec::new(), navigations: Vec::new(), forms: Vec::new(), refresh_sends: Vec::new(), verify_requests: Vec::new(), seed });
+        self.clients.push(Client {
+            session,
+            config,
+            notices: Vec::new(),
+            navigations: Vec::new(),
+            forms: Vec::new(),
+            refresh_sends: Vec::new(),
+            verify_requests: Vec::new(),
+            seed,
+        });
         let i = self.clients.len() - 1;
         self.handle(i, Event::Start);
         self.settle();
@@ -256,14 +282,16 @@ impl Sim {
     /// process, a woken Durable Object): its pending answers are lost. Started, not settled.
     pub fn restart(&mut self, i: usize) {
         self.queue.retain(|_, d| d.inst != i);
-        let open: Vec<usize> = (0..self.flights.len()).filter(|f| self.flights[*f].inst == i && !self.flights[*f].done).collect();
+        let open: Vec<usize> =
+            (0..self.flights.len()).filter(|f| self.flights[*f].inst == i && !self.flights[*f].done).collect();
         for f in open {
             self.flights[f].done = true;
             self.mark_lost(f);
         }
         let seed = self.clients[i].seed.wrapping_add(1);
         self.clients[i].seed = seed;
-        self.clients[i].session = Session::new(self.clients[i].config.clone(), Box::new(SeededRandom::new(seed))).unwrap();
+        self.clients[i].session =
+            Session::new(self.clients[i].config.clone(), Box::new(SeededRandom::new(seed))).unwrap();
         self.handle(i, Event::Start);
     }
 
@@ -295,7 +323,10 @@ impl Sim {
             match cmd {
                 Command::Load => {
                     let state = self.store.clone();
-                    self.schedule(self.now + self.store_latency_ms, Delivery { inst: i, event: Event::Loaded { state }, flight: None });
+                    self.schedule(
+                        self.now + self.store_latency_ms,
+                        Delivery { inst: i, event: Event::Loaded { state }, flight: None },
+                    );
                 }
                 Command::Save { state, expected } => self.save(i, state, expected),
                 Command::Send { id, request, timeout_ms } => self.send(i, id, request, timeout_ms),
@@ -356,7 +387,11 @@ impl Sim {
         let ok = match ended {
             Some(Cause::LoggedOut | Cause::LoggedOutElsewhere | Cause::IdleExpired | Cause::BackchannelLogout) => true,
             // The client's own clock check, with the skew estimate's error.
-            Some(Cause::MaxExpired | Cause::OfflineExpired) if prev.refresh_expires_at.is_some_and(|e| e * 1000 <= server_ms + 10_000) => true,
+            Some(Cause::MaxExpired | Cause::OfflineExpired)
+                if prev.refresh_expires_at.is_some_and(|e| e * 1000 <= server_ms + 10_000) =>
+            {
+                true
+            }
             Some(c) if c.is_transient() => false,
             Some(_) => judged,
             None => false,
@@ -398,22 +433,37 @@ impl Sim {
         if kind == Kind::Refresh {
             let rt = rt.clone().unwrap_or_default();
             if self.judged.contains(&rt) {
-                self.violations.push(format!("t={} instance {i} presented a refresh token that already had a verdict", self.now - T0));
+                self.violations.push(format!(
+                    "t={} instance {i} presented a refresh token that already had a verdict",
+                    self.now - T0
+                ));
             }
             let in_flight = self.flights.iter().filter(|f| f.kind == Kind::Refresh && !f.done).count();
             if self.check_single_flight && in_flight > 0 {
-                self.violations.push(format!("t={} instance {i} sent a refresh while {in_flight} was in flight", self.now - T0));
+                self.violations
+                    .push(format!("t={} instance {i} sent a refresh while {in_flight} was in flight", self.now - T0));
             }
             let sends = &mut self.clients[i].refresh_sends;
             sends.push(self.now);
             let window = sends.iter().filter(|t| **t + 60_000 > self.now).count();
             if window > MAX_REFRESHES_PER_MINUTE {
-                self.violations.push(format!("t={} instance {i} sent {window} refreshes within a minute", self.now - T0));
+                self.violations
+                    .push(format!("t={} instance {i} sent {window} refreshes within a minute", self.now - T0));
             }
         }
         let fault = self.pick_fault(kind);
         let f = self.flights.len();
-        self.flights.push(Flight { inst: i, id, kind, rt, sent: self.now, done: false, lost_rotation: false, rotated_to: None, injected: false });
+        self.flights.push(Flight {
+            inst: i,
+            id,
+            kind,
+            rt,
+            sent: self.now,
+            done: false,
+            lost_rotation: false,
+            rotated_to: None,
+            injected: false,
+        });
         if kind == Kind::Refresh && matches!(fault, Fault::DropRequest | Fault::Answer { .. }) {
             self.transient_refresh_failures += 1;
         }
@@ -479,7 +529,14 @@ impl Sim {
 
     fn respond(&mut self, f: usize, at: u64, r: HttpResponse) {
         let fl = &self.flights[f];
-        let event = Event::Response { id: fl.id, status: r.status, body: r.body, retry_after: r.retry_after, sent: fl.sent, received: at };
+        let event = Event::Response {
+            id: fl.id,
+            status: r.status,
+            body: r.body,
+            retry_after: r.retry_after,
+            sent: fl.sent,
+            received: at,
+        };
         self.schedule(at, Delivery { inst: fl.inst, event, flight: Some(f) });
     }
 
@@ -527,7 +584,8 @@ impl Sim {
     /// refresh token for its session, unless that session is over or an answer carrying the
     /// newest one was lost (then nobody can have it).
     fn check_newest(&mut self) {
-        let settled = self.flights.iter().all(|f| f.done || f.kind != Kind::Refresh) && !self.queue.values().any(|d| matches!(d.event, Event::Saved { .. } | Event::SignatureChecked { .. }))
+        let settled = self.flights.iter().all(|f| f.done || f.kind != Kind::Refresh)
+            && !self.queue.values().any(|d| matches!(d.event, Event::Saved { .. } | Event::SignatureChecked { .. }))
             && self.held_signatures.as_ref().is_none_or(Vec::is_empty);
         if !settled {
             return;

@@ -27,12 +27,15 @@ impl EcKey {
     /// which rules out the "psychic signature" (r = s = 0).
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> bool {
         match (self, alg) {
-            (Self::P256(k), Algorithm::ES256) => p256::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|s| k.verify(message, &s).is_ok()),
-            (Self::P384(k), Algorithm::ES384) => p384::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|s| k.verify(message, &s).is_ok()),
-            (Self::P521(k), Algorithm::ES512) => p521::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|s| k.verify(message, &s).is_ok()),
+            (Self::P256(k), Algorithm::ES256) => {
+                p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok())
+            }
+            (Self::P384(k), Algorithm::ES384) => {
+                p384::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok())
+            }
+            (Self::P521(k), Algorithm::ES512) => {
+                p521::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok())
+            }
             _ => false,
         }
     }

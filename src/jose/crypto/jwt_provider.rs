@@ -61,9 +61,9 @@ fn new_verifier(alg: &jsonwebtoken::Algorithm, key: &DecodingKey) -> Result<Box<
             }
             KeyMaterial::Ec { family, point: point.clone() }
         }
-        (AlgorithmFamily::Ed, DecodingKeyKind::SecretOrDer(x)) => KeyMaterial::Ed25519 {
-            x: x.as_slice().try_into().map_err(|_| new_error(ErrorKind::InvalidEddsaKey))?,
-        },
+        (AlgorithmFamily::Ed, DecodingKeyKind::SecretOrDer(x)) => {
+            KeyMaterial::Ed25519 { x: x.as_slice().try_into().map_err(|_| new_error(ErrorKind::InvalidEddsaKey))? }
+        }
         (AlgorithmFamily::Hmac, DecodingKeyKind::SecretOrDer(s)) => {
             KeyMaterial::hmac(s, ours).map_err(|_| new_error(ErrorKind::InvalidKeyFormat))?
         }

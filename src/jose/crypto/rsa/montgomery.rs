@@ -279,7 +279,9 @@ mod tests {
 
     #[test]
     fn r_squared_matches_doubling_one_64k_times() {
-        for n in [0x3FFF_FFFF_FFFF_FFFBu128, 0x2000_0000_0000_0001, 0x1_0000_0001, 0x8000_0000_0000_0000_0000_0000_0000_0001] {
+        for n in
+            [0x3FFF_FFFF_FFFF_FFFBu128, 0x2000_0000_0000_0001, 0x1_0000_0001, 0x8000_0000_0000_0000_0000_0000_0000_0001]
+        {
             let n_be = n.to_be_bytes();
             let m = Modulus::new(&n_be[n_be.iter().position(|&b| b != 0).unwrap()..]).unwrap();
             let mut slow = vec![0u32; m.n.len()];
