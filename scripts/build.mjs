@@ -4,7 +4,7 @@
 // time, so stale snippets or entries never survive.
 //
 // Four flavours from one crate, each with the same entries (node, browser, workerd):
-//   pkg/        full: decode, verify, explain, every algorithm (cargo default features)
+//   pkg/        full: decode, verify, explain, every algorithm, the session (api,signature,session)
 //   pkg/lite/   no signature crypto (--no-default-features --features api): decode and explain only, a fraction
 //               of the size, for pages that never verify (exported as "tokenward/lite")
 //   pkg/inspect/  lite plus WebCrypto verifyAsync and the inspector's bindings (--features
@@ -56,7 +56,8 @@ const TOKEN_ERROR_MARKER = '// @tokenward:token-error-export';
 const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 
 const FLAVOURS = [
-  { dir: pkgDir, noDefaultFeatures: false },
+  // Not cargo's default features: those add the jsonwebtoken adapter, which is Rust-only.
+  { dir: pkgDir, noDefaultFeatures: true, features: 'api,signature,session' },
   { dir: join(pkgDir, 'lite'), noDefaultFeatures: true, features: 'api' },
   { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect' },
   {

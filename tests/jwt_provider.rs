@@ -2,7 +2,7 @@
 //! this test binary (it is process-wide).
 // Signatures are checked by the crate's own verifiers here: the build without them
 // (`--no-default-features`) runs the session and unit tests only.
-#![cfg(feature = "signature")]
+#![cfg(feature = "jwt-provider")]
 
 mod common;
 
@@ -49,7 +49,13 @@ fn the_provider_applies_tokenward_key_policy() {
     use rsa::traits::PublicKeyParts;
     let weak = &keys().rsa_1024;
     let key = DecodingKey::from_rsa_raw_components(&weak.n().to_bytes_be(), &weak.e().to_bytes_be());
-    let t = sign("RS256", json!({}), access_claims());
+    // Signed with that very key, so the signature is genuine: only the key policy refuses it.
+    use rsa::signature::{SignatureEncoding, Signer, Verifier};
+    let input = format!("{}.{}", b64(br#"{"alg":"RS256"}"#), b64(access_claims().to_string().as_bytes()));
+    let sig = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(weak.clone()).sign(input.as_bytes());
+    let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(weak.to_public_key());
+    assert!(verifier.verify(input.as_bytes(), &sig).is_ok(), "the rsa crate accepts the signature");
+    let t = format!("{input}.{}", b64(&sig.to_vec()));
     assert!(jsonwebtoken::decode::<Value>(&t, &key, &validation(Algorithm::RS256)).is_err());
     // So is a short HMAC secret.
     let short = DecodingKey::from_secret(b"short");

@@ -116,7 +116,9 @@ mod tests {
     use crate::jose::b64::encode;
 
     fn jwt(header: &str, claims: &str) -> Token {
-        crate::decode(&format!("{}.{}.c2ln", encode(header.as_bytes()), encode(claims.as_bytes()))).unwrap()
+        crate::decode(&format!("{}.{}.c2ln", encode(header.as_bytes()), encode(claims.as_bytes())))
+            .unwrap()
+            .into_token()
     }
     fn codes(t: &Token, kind: &str) -> Vec<&'static str> {
         of(t, kind, 1000).into_iter().map(|n| n.code).collect()

@@ -136,7 +136,7 @@ pub(crate) fn token(field: &str, text: &str, now: i64) -> TokenView {
         notes: Vec::new(),
     };
     match crate::decode(text) {
-        Ok(t) => fill(&mut view, &t, now),
+        Ok(t) => fill(&mut view, &t.into_token(), now),
         Err(e) => {
             view.error = Some(ErrorView { code: e.code(), message: super::input::explain_malformed(text, e.message()) })
         }

@@ -127,9 +127,37 @@ impl Token {
     }
 }
 
+/// A token decoded without verifying anything: its header, claims and kind, to show it, route
+/// on it or read a token nobody can verify (a Keycloak refresh token). Its own type, not a
+/// `Token`, so nothing that takes a verified token accepts it; never authorize with it.
+#[derive(Debug, Clone)]
+pub struct Unverified(Token);
+
+impl Unverified {
+    pub fn header(&self) -> &Header {
+        self.0.header()
+    }
+    /// The claims as the token states them, unverified.
+    pub fn claims(&self) -> &Claims {
+        self.0.claims()
+    }
+    pub fn kind(&self) -> TokenKind {
+        self.0.kind()
+    }
+    /// For the crate's own readers (the inspector, the session's peeks).
+    pub(crate) fn into_token(self) -> Token {
+        self.0
+    }
+}
+
 /// Decode a compact JWT without verifying anything. Use it to read a token you cannot
 /// verify (a Keycloak refresh token) or to show one; never to authorize.
-pub fn decode(token: &str) -> Result<Token> {
+pub fn decode(token: &str) -> Result<Unverified> {
+    decode_token(token).map(Unverified)
+}
+
+/// `decode` for the crate's pipelines, which go on to verify (or only display) the token.
+pub(crate) fn decode_token(token: &str) -> Result<Token> {
     let seg = split(token)?;
     let header = decode_header(&seg)?;
     let claims = decode_claims(&seg)?;

@@ -4,6 +4,7 @@ use crate::jose::algorithm::Algorithm;
 use crate::jose::checks::{self, Inputs, Verdict};
 use crate::jose::compact::Token;
 use crate::jose::error::{Error, ErrorKind, Result};
+#[cfg(feature = "signature")]
 use crate::jose::header::Header;
 use crate::jose::keyset::KeySet;
 use crate::jose::limits::{MAX_CLOCK_TOLERANCE, MAX_NUMERIC_DATE};
@@ -30,27 +31,10 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
     }
 }
 
-/// Without signature crypto nothing verifies: the pipeline reports why.
-#[cfg(not(feature = "signature"))]
-pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Result<Token> {
-    validate_options(opts)?;
-    validate_now(now)?;
-    let mut sink = checks::FirstFailure::default();
-    let input = &Inputs { token, keys: Some(keys), opts, now, verdict: None };
-    let decoded = checks::run(input, &mut sink);
-    if let Some(err) = sink.0 {
-        return Err(err);
-    }
-    match (decoded.signature_ok, decoded.header, decoded.claims) {
-        (true, Some(header), Some(claims)) => Ok(Token::new(header, claims)),
-        // Unreachable by construction: every path that leaves these unset records a failure.
-        _ => Err(Error::new(ErrorKind::SignatureInvalid, "token was not verified")),
-    }
-}
-
 /// Verify a compact JWS signature only (like jose's `compactVerify`): structure, header,
 /// `crit`, algorithm allow-list, key selection and signature; the payload is returned as
 /// bytes, unparsed. For JWTs use `verify`, which also validates the claims.
+#[cfg(feature = "signature")]
 pub fn verify_jws(token: &str, keys: &KeySet, algorithms: Option<&[Algorithm]>) -> Result<(Header, Vec<u8>)> {
     let opts = VerifyOptions { algorithms: algorithms.map(<[Algorithm]>::to_vec), ..VerifyOptions::default() };
     validate_options(&opts)?;

@@ -64,8 +64,8 @@ fn options<'a>(rules: &IdTokenRules<'a>, kind: Option<TokenKind>) -> VerifyOptio
 
 /// Keycloak marks ID tokens with typ "ID"; other providers mark nothing. Anything that says
 /// it is another kind (an access or refresh token) is refused.
-fn expected_kind(unverified: &Token) -> Result<Option<TokenKind>> {
-    match unverified.kind() {
+fn expected_kind(kind: TokenKind) -> Result<Option<TokenKind>> {
+    match kind {
         TokenKind::Id => Ok(Some(TokenKind::Id)),
         TokenKind::Unknown => Ok(None),
         other => Err(fail(format!("the id_token member holds a {other} token"))),
@@ -76,7 +76,7 @@ fn expected_kind(unverified: &Token) -> Result<Option<TokenKind>> {
 pub fn start(jwt: &str, keys: &KeySet, rules: &IdTokenRules<'_>, now: i64) -> Result<IdCheck> {
     let unverified =
         crate::decode(jwt).map_err(|e| fail(format!("the ID token is not a valid JWT: {}", e.message())))?;
-    let opts = options(rules, expected_kind(&unverified)?);
+    let opts = options(rules, expected_kind(unverified.kind())?);
     if let Some(m) = rules.max_age {
         let auth_time = unverified.claims().auth_time().unwrap_or(0);
         if now.saturating_sub(auth_time) > (m as i64).saturating_add(rules.clock_tolerance as i64) {
@@ -97,7 +97,7 @@ pub fn finish(
     rules: &IdTokenRules<'_>,
     now: i64,
 ) -> Result<Token> {
-    let opts = options(rules, expected_kind(pending.token())?);
+    let opts = options(rules, expected_kind(pending.token().kind())?);
     let token = crate::verify_finish(pending, verdict, keys, &opts, now).map_err(does_not_verify)?;
     after_signature(token, rules)
 }

@@ -10,6 +10,8 @@ pub mod error;
 pub mod http;
 pub mod id_token;
 pub mod logout;
+// Validating a logout token needs the crate's verifiers.
+#[cfg(feature = "signature")]
 pub mod logout_token;
 pub mod pkce;
 pub mod token;

@@ -12,36 +12,44 @@ use wasm_bindgen::prelude::*;
 use super::errors::{self, invalid_option, to_js, JsResult};
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 use super::webcrypto;
-use super::{convert, options, roles};
+use super::{convert, options};
 
-/// A decoded token: header, claims, kind and Keycloak role / scope helpers. Returned by
-/// `decode` (unverified) and `verify` (verified). It holds only the JS objects it hands
-/// out, so the Rust side frees the decoded token at once: nothing large waits for the
-/// JS garbage collector's finalizers.
+/// A verified token (from `verify` / `verifyAsync`): header, claims, kind and the Keycloak
+/// role and scope helpers. It holds only what it hands out (the JS objects and the role
+/// lists, read once by the core's `Claims`), so the Rust side frees the token at once:
+/// nothing large waits for the JS garbage collector's finalizers.
 #[wasm_bindgen(js_name = Token)]
 pub struct JsToken {
+    parts: std::rc::Rc<JsParts>,
+    kind: crate::TokenKind,
+}
+
+/// What `decode` returns: the header, claims and kind of a token nobody verified, and no
+/// role or scope helpers, so an authorization decision cannot be made on it by accident.
+#[wasm_bindgen(js_name = UnverifiedToken)]
+pub struct JsUnverifiedToken {
     header: JsValue,
     claims: JsValue,
     kind: crate::TokenKind,
 }
 
-/// The frozen JS header and claims of a token, built once per token (see `Token::memo`).
+/// A verified token's frozen JS header and claims and its roles and scopes, built once per
+/// token and shared by every cache hit (see `Token::memo`).
 struct JsParts {
     header: JsValue,
     claims: JsValue,
+    realm_roles: Vec<String>,
+    resource_roles: Vec<(String, Vec<String>)>,
+    scopes: Vec<String>,
 }
 
-// SAFETY: JsValue is neither Send nor Sync because JS values belong to one thread. This crate's
-// Wasm build has no threads (wasm32 without the atomics feature, checked below), so the value
-// can never be reached from another thread.
-#[cfg(not(target_feature = "atomics"))]
-unsafe impl Send for JsParts {}
-#[cfg(not(target_feature = "atomics"))]
-unsafe impl Sync for JsParts {}
+fn owned(items: Vec<&str>) -> Vec<String> {
+    items.into_iter().map(str::to_owned).collect()
+}
 
-impl JsToken {
-    /// A decoded token: fresh objects, the caller's own.
-    fn decoded(t: crate::Token) -> Self {
+impl From<crate::Unverified> for JsUnverifiedToken {
+    /// Fresh objects, the caller's own.
+    fn from(t: crate::Unverified) -> Self {
         Self {
             header: convert::parse_json(t.header().json()),
             claims: convert::parse_json(t.claims().json()),
@@ -50,26 +58,52 @@ impl JsToken {
     }
 }
 
-/// A verified token: its frozen objects are built once and shared by every cache hit.
+/// A verified token: its frozen objects and role lists are built once and shared by every
+/// cache hit.
 impl From<crate::Token> for JsToken {
     fn from(t: crate::Token) -> Self {
-        let build = |t: &crate::Token| JsParts {
-            header: errors::parse_frozen(t.header().json()),
-            claims: errors::parse_frozen(t.claims().json()),
+        let build = |t: &crate::Token| {
+            let c = t.claims();
+            std::rc::Rc::new(JsParts {
+                header: errors::parse_frozen(t.header().json()),
+                claims: errors::parse_frozen(c.json()),
+                realm_roles: owned(c.realm_roles()),
+                resource_roles: c
+                    .resource_clients()
+                    .into_iter()
+                    .map(|k| (k.to_owned(), owned(c.resource_roles(k))))
+                    .collect(),
+                scopes: owned(c.scopes()),
+            })
         };
-        let (header, claims) = match t.memo(build) {
-            Some(parts) => (parts.header.clone(), parts.claims.clone()),
-            None => {
-                let parts = build(&t);
-                (parts.header, parts.claims)
-            }
+        let parts = match t.memo(|t| MemoParts(build(t))) {
+            Some(m) => std::rc::Rc::clone(&m.0),
+            None => build(&t),
         };
-        Self { header, claims, kind: t.kind() }
+        Self { parts, kind: t.kind() }
     }
 }
 
-#[wasm_bindgen(js_class = Token)]
-impl JsToken {
+/// The memo slot's value: the shared parts.
+struct MemoParts(std::rc::Rc<JsParts>);
+// SAFETY: JsValue and Rc are neither Send nor Sync because they belong to one thread. This
+// crate's Wasm build has no threads (wasm32 without the atomics feature, checked here), so the
+// value can never be reached from another thread.
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Send for MemoParts {}
+#[cfg(not(target_feature = "atomics"))]
+unsafe impl Sync for MemoParts {}
+
+fn js_strings(items: &[String]) -> js_sys::Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+fn to_json(header: &JsValue, claims: &JsValue, kind: crate::TokenKind) -> JsValue {
+    convert::object(&[("header", header.clone()), ("claims", claims.clone()), ("kind", JsValue::from_str(kind.name()))])
+}
+
+#[wasm_bindgen(js_class = UnverifiedToken)]
+impl JsUnverifiedToken {
     #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
     pub fn header(&self) -> JsValue {
         self.header.clone()
@@ -82,37 +116,57 @@ impl JsToken {
     pub fn kind(&self) -> String {
         self.kind.name().to_owned()
     }
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsValue {
+        to_json(&self.header, &self.claims, self.kind)
+    }
+}
+
+#[wasm_bindgen(js_class = Token)]
+impl JsToken {
+    #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
+    pub fn header(&self) -> JsValue {
+        self.parts.header.clone()
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "Claims")]
+    pub fn claims(&self) -> JsValue {
+        self.parts.claims.clone()
+    }
+    #[wasm_bindgen(getter, unchecked_return_type = "TokenKind")]
+    pub fn kind(&self) -> String {
+        self.kind.name().to_owned()
+    }
     #[wasm_bindgen(js_name = realmRoles, unchecked_return_type = "string[]")]
     pub fn realm_roles(&self) -> js_sys::Array {
-        roles::realm(&self.claims)
+        js_strings(&self.parts.realm_roles)
     }
     #[wasm_bindgen(js_name = resourceRoles, unchecked_return_type = "string[]")]
     pub fn resource_roles(&self, client: &str) -> js_sys::Array {
-        roles::resource(&self.claims, client)
+        self.parts
+            .resource_roles
+            .iter()
+            .find(|(c, _)| c == client)
+            .map_or_else(js_sys::Array::new, |(_, r)| js_strings(r))
     }
     #[wasm_bindgen(js_name = hasRealmRole)]
     pub fn has_realm_role(&self, role: &str) -> bool {
-        roles::contains(&roles::realm(&self.claims), role)
+        self.parts.realm_roles.iter().any(|r| r == role)
     }
     #[wasm_bindgen(js_name = hasResourceRole)]
     pub fn has_resource_role(&self, role: &str, client: &str) -> bool {
-        roles::contains(&roles::resource(&self.claims, client), role)
+        self.parts.resource_roles.iter().any(|(c, roles)| c == client && roles.iter().any(|r| r == role))
     }
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn scopes(&self) -> js_sys::Array {
-        roles::scopes(&self.claims)
+        js_strings(&self.parts.scopes)
     }
     #[wasm_bindgen(js_name = hasScope)]
     pub fn has_scope(&self, scope: &str) -> bool {
-        roles::contains(&roles::scopes(&self.claims), scope)
+        self.parts.scopes.iter().any(|s| s == scope)
     }
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
-        convert::object(&[
-            ("header", self.header.clone()),
-            ("claims", self.claims.clone()),
-            ("kind", JsValue::from_str(self.kind.name())),
-        ])
+        to_json(&self.parts.header, &self.parts.claims, self.kind)
     }
 }
 
@@ -255,8 +309,8 @@ pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
 
 /// Decode without verifying. Never use the result to authorize.
 #[wasm_bindgen]
-pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> JsResult<JsToken> {
-    crate::decode(&token_text(&token)?).map(JsToken::decoded).map_err(to_js)
+pub fn decode(#[wasm_bindgen(unchecked_param_type = "string")] token: JsValue) -> JsResult<JsUnverifiedToken> {
+    crate::decode(&token_text(&token)?).map(JsUnverifiedToken::from).map_err(to_js)
 }
 
 /// Verify the signature with `keys`, then the claims under `options`. Throws `TokenError`.

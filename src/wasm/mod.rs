@@ -20,8 +20,6 @@ mod inspect;
 mod inspect_typings;
 #[cfg(feature = "api")]
 mod options;
-#[cfg(feature = "api")]
-mod roles;
 #[cfg(feature = "session")]
 mod session;
 #[cfg(feature = "session")]

@@ -54,8 +54,15 @@ test('KeySet.fromSecret verifies HS256 tokens', () => {
   assertTokenError(() => tw.verify(token, wrong, opts), 'signature_invalid');
 });
 
-test('Token exposes Keycloak roles and scopes', () => {
-  const t = tw.decode(fx.token);
+test('a verified Token exposes Keycloak roles and scopes; a decoded one has no helpers to authorize with', () => {
+  const unverified = tw.decode(fx.token);
+  assert.ok(unverified instanceof tw.UnverifiedToken && !(unverified instanceof tw.Token));
+  for (const helper of ['hasRealmRole', 'hasResourceRole', 'hasScope', 'realmRoles', 'resourceRoles', 'scopes']) {
+    assert.equal(unverified[helper], undefined, helper);
+  }
+  assert.deepEqual(Object.keys(unverified.toJSON()), ['header', 'claims', 'kind']);
+  const t = tw.verify(fx.token, keySet, opts);
+  assert.ok(t instanceof tw.Token);
   assert.deepEqual([...t.realmRoles()], ['user']);
   assert.deepEqual([...t.resourceRoles('spa')], ['viewer']);
   assert.equal(t.hasResourceRole('viewer', 'spa'), true);

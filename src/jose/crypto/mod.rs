@@ -5,6 +5,7 @@
 mod ecdsa;
 mod eddsa;
 mod hmac;
+#[cfg(feature = "jwt-provider")]
 pub mod jwt_provider;
 mod rsa;
 

@@ -69,3 +69,39 @@ fn refuses_wrong_length_and_out_of_range_signatures() {
     assert!(!ours.verify(Algorithm::RS256, b"m", &[0xFF; 256]), "s > n");
     assert!(!ours.verify(Algorithm::RS256, b"m", &[0; 256]), "s = 0");
 }
+
+#[test]
+fn montgomery_agrees_with_the_rsa_crate_bigint_on_large_moduli() {
+    // The public operation alone, against num-bigint-dig (the rsa crate's arithmetic), for
+    // the sizes key generation makes too slow to test by signatures: any odd modulus will do
+    // for s^e mod n. Odd lengths in limbs and bytes too (4104, 8184 bits).
+    use super::montgomery::Modulus;
+    use rsa::BigUint;
+    let mut rng = StdRng::seed_from_u64(8192);
+    for bits in [4096usize, 4104, 6144, 8184, 8192] {
+        for _ in 0..4 {
+            let mut n_be: Vec<u8> = (0..bits / 8).map(|_| rng.gen()).collect();
+            n_be[0] |= 0x80;
+            *n_be.last_mut().unwrap() |= 1;
+            let n = BigUint::from_bytes_be(&n_be);
+            let modulus = Modulus::new(&n_be).unwrap();
+            for e in [3u32, 65537, rng.gen::<u32>() | 1, u32::MAX] {
+                let s = BigUint::from_bytes_be(&(0..n_be.len()).map(|_| rng.gen()).collect::<Vec<u8>>()) % &n;
+                let pad = |x: &BigUint| {
+                    let b = x.to_bytes_be();
+                    let mut out = vec![0u8; n_be.len() - b.len()];
+                    out.extend_from_slice(&b);
+                    out
+                };
+                let want = pad(&s.modpow(&BigUint::from(e), &n));
+                assert_eq!(modulus.pow_be(&pad(&s), e), Some(want), "{bits} bits, e = {e}");
+            }
+            // n - 1 (the largest valid s) and n itself (refused).
+            let n_minus_1 = &n - 1u32;
+            let want = n_minus_1.modpow(&BigUint::from(65537u32), &n).to_bytes_be();
+            let got = modulus.pow_be(&n_minus_1.to_bytes_be(), 65537).unwrap();
+            assert_eq!(BigUint::from_bytes_be(&got), BigUint::from_bytes_be(&want));
+            assert_eq!(modulus.pow_be(&n_be, 65537), None);
+        }
+    }
+}
