@@ -1,11 +1,11 @@
-#![cfg_attr(not(feature = "signature"), allow(dead_code))]
 //! Verified-token cache: an edge guard sees the same few tokens again and again, and the
 //! signature of a token under a given key set never changes, so it is checked once.
 //!
 //! - Keyed by SHA-256 of the whole compact token: a hit is the same bytes, signature
 //!   included.
 //! - Only successful verifications are stored; failures are always recomputed.
-//! - An entry never outlives the token's `exp`: it is dropped once `now >= exp`.
+//! - An entry is never served once `now >= exp`; expired entries are removed when looked up
+//!   or purged by an insert at capacity.
 //! - A hit is not a pass: the algorithm allow-list and every claim check (times, issuer,
 //!   audience, azp, kind, required claims) run again with the caller's options and `now`.
 //! - Bounded: at capacity, expired entries go first, then the least recently used one.
@@ -19,7 +19,8 @@ use sha2::{Digest, Sha256};
 use crate::jose::compact::Token;
 
 /// Entries kept per key set unless configured otherwise: enough for the working set of an
-/// edge worker, about 1-2 MB of decoded claims at most.
+/// edge worker. The bound is in entries, not bytes: with typical 1-2 KB tokens a full cache
+/// holds a few MB, with the largest accepted (64 KiB) up to tens of MB.
 pub const DEFAULT_CACHE_SIZE: usize = 1024;
 
 pub(crate) type Fingerprint = [u8; 32];
@@ -28,7 +29,7 @@ pub(crate) fn fingerprint(token: &str) -> Fingerprint {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Counters, for tests and benchmarks.
+/// Counters (public: `KeySet::cache_stats`, and `keySet.cacheStats` in JS).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
     pub hits: u64,

@@ -106,7 +106,8 @@ impl Claims {
     pub fn nbf(&self) -> Option<i64> {
         self.time("nbf").map(f64::ceil).map(|t| t as i64)
     }
-    /// Issued-at, rounded up (an age is never underestimated... nor an iat moved earlier).
+    /// Issued-at, rounded up: the issued-in-the-future check is never lenient. An age measured
+    /// from it (`maxAge`) can come out up to a second short, far inside any clock tolerance.
     pub fn iat(&self) -> Option<i64> {
         self.time("iat").map(f64::ceil).map(|t| t as i64)
     }
@@ -262,7 +263,7 @@ mod tests {
     }
 
     #[test]
-    fn fractional_times_round_towards_invalid() {
+    fn fractional_times_round_towards_failing_exp_nbf_and_future_iat() {
         let c = claims(json!({"exp": 100.9, "nbf": 50.1, "iat": 50.1})).unwrap();
         assert_eq!(c.exp(), Some(100));
         assert_eq!(c.nbf(), Some(51));
@@ -297,7 +298,7 @@ mod tests {
             let err = parse(text).unwrap_err();
             assert!(err.message().contains("duplicate member"), "{text}: {}", err.message());
         }
-        // Past 16 members the check switches to a hash set; the last key repeats the first.
+        // A duplicate far from its first occurrence: the 41st member repeats the first.
         let mut big: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
         assert!(parse(&format!("{{{}}}", big.join(","))).is_ok());
         big.push("\"k0\":0".into());
