@@ -197,6 +197,10 @@ fn ec(jwk: &Map<String, Value>, crv: &str) -> Result<KeyMaterial, String> {
     point.push(0x04);
     point.extend_from_slice(&x);
     point.extend_from_slice(&y);
+    // In every build, not only where the ECDSA verifier would notice (see points.rs).
+    if !crate::jose::points::ec_on_curve(family, &point) {
+        return Err("EC public key is not a valid point on its curve".into());
+    }
     Ok(KeyMaterial::Ec { family, point })
 }
 
@@ -206,6 +210,9 @@ fn okp(jwk: &Map<String, Value>, crv: &str) -> Result<KeyMaterial, String> {
     }
     let x: [u8; 32] =
         b64_member(jwk, "x")?.try_into().map_err(|_| "Ed25519 public key must be 32 bytes".to_string())?;
+    if crate::jose::points::ed25519_small_order(&x) {
+        return Err("Ed25519 public key has small order".into());
+    }
     Ok(KeyMaterial::Ed25519 { x })
 }
 
@@ -257,6 +264,15 @@ mod tests {
             (json!({"kty":"OKP","crv":"Ed25519","x": b64::encode(&[1; 32]), "alg": "none"}), "never accepted"),
             (json!({"kty":"XYZ"}), "kty"),
             (json!("string"), "object"),
+            // Refused in every build, the ones without the ECDSA and EdDSA verifiers too.
+            (
+                json!({"kty":"EC","crv":"P-256","x": b64::encode(&[1; 32]),"y": b64::encode(&[2; 32])}),
+                "point on its curve",
+            ),
+            (
+                json!({"kty":"OKP","crv":"Ed25519","x": b64::encode(&{ let mut id = [0u8; 32]; id[0] = 1; id })}),
+                "small order",
+            ),
         ];
         for (jwk, reason) in cases {
             let err = parse(&jwk).err().unwrap_or_else(|| panic!("accepted {jwk}"));

@@ -3,14 +3,13 @@
 //! general `rsa` crate spends most of a verification re-deriving per-key values and on
 //! a slower bignum; see perf-notes.
 
-mod montgomery;
 mod pkcs1;
 mod pss;
 
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::jose::algorithm::Algorithm;
-use montgomery::Modulus;
+use crate::jose::montgomery::Modulus;
 
 pub(crate) struct RsaKey {
     modulus: Modulus,

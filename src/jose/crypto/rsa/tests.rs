@@ -75,7 +75,7 @@ fn montgomery_agrees_with_the_rsa_crate_bigint_on_large_moduli() {
     // The public operation alone, against num-bigint-dig (the rsa crate's arithmetic), for
     // the sizes key generation makes too slow to test by signatures: any odd modulus will do
     // for s^e mod n. Odd lengths in limbs and bytes too (4104, 8184 bits).
-    use super::montgomery::Modulus;
+    use crate::jose::montgomery::Modulus;
     use rsa::BigUint;
     let mut rng = StdRng::seed_from_u64(8192);
     for bits in [4096usize, 4104, 6144, 8184, 8192] {

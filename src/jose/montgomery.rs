@@ -1,4 +1,5 @@
-//! Modular exponentiation for RSA *public* operations: Montgomery multiplication (CIOS)
+//! Modular arithmetic on public values: RSA's public operation and the EC point check
+//! (`points.rs`), in every build. Montgomery multiplication (CIOS)
 //! over 32-bit limbs with 64-bit accumulators, which is what Wasm multiplies natively (it
 //! has no 64x64->128 multiply). Only public values go through here (signature, modulus,
 //! exponent), so branches on them leak nothing. The per-key context (n^-1 mod 2^32 and
@@ -56,6 +57,29 @@ impl Modulus {
             std::mem::swap(&mut x, &mut out);
         }
         x
+    }
+
+    /// Whether (x, y), big-endian and each below n, satisfies y^2 = x^3 - 3x + b (mod n): the
+    /// short Weierstrass equation of the NIST curves, whose a is -3.
+    pub fn on_curve_a_minus_3(&self, x_be: &[u8], y_be: &[u8], b_be: &[u8]) -> bool {
+        let k = self.n.len();
+        let (x, y, b) = (limbs_from_be(x_be, k), limbs_from_be(y_be, k), limbs_from_be(b_be, k));
+        let fits = |v: &[u8]| v.len() <= self.len;
+        if !(fits(x_be) && fits(y_be) && fits(b_be) && less_than(&x, &self.n) && less_than(&y, &self.n)) {
+            return false;
+        }
+        let (Some(y2), Some(x3)) =
+            (self.pow_be(&limbs_to_be(&y, self.len), 2), self.pow_be(&limbs_to_be(&x, self.len), 3))
+        else {
+            return false;
+        };
+        let mut rhs = limbs_from_be(&x3, k);
+        add_mod(&mut rhs, &b, &self.n);
+        let mut three_x = x.clone();
+        double_mod(&mut three_x, &self.n);
+        add_mod(&mut three_x, &x, &self.n);
+        sub_mod(&mut rhs, &three_x, &self.n);
+        limbs_from_be(&y2, k) == rhs
     }
 
     #[cfg(test)]
@@ -213,6 +237,32 @@ fn sub_in_place(a: &mut [u32], b: &[u32]) {
         let d = u64::from(*x).wrapping_sub(u64::from(*y)).wrapping_sub(borrow);
         *x = d as u32;
         borrow = (d >> 63) & 1;
+    }
+}
+
+/// a = a + b mod n, for a, b < n.
+fn add_mod(a: &mut [u32], b: &[u32], n: &[u32]) {
+    let mut carry = 0u64;
+    for (x, y) in a.iter_mut().zip(b) {
+        let s = u64::from(*x) + u64::from(*y) + carry;
+        *x = s as u32;
+        carry = s >> 32;
+    }
+    if carry != 0 || !less_than(a, n) {
+        sub_in_place(a, n);
+    }
+}
+
+/// a = a - b mod n, for a, b < n.
+fn sub_mod(a: &mut [u32], b: &[u32], n: &[u32]) {
+    if less_than(a, b) {
+        // a - b + n = n - (b - a)
+        let mut d = b.to_vec();
+        sub_in_place(&mut d, a);
+        a.copy_from_slice(n);
+        sub_in_place(a, &d);
+    } else {
+        sub_in_place(a, b);
     }
 }
 
