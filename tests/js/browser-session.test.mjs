@@ -320,3 +320,115 @@ test('a page frozen past the idle deadline logs out on wake, at the provider too
   assert.equal(await page.evaluate(() => window.app.session.authenticated), false, 'not silently restored');
   await context.close();
 });
+
+test('bad token responses in the browser: a tampered ID token, a wrong nonce, no access_token, an HTML 502, the provider down are typed errors; the stored tokens stay as they were', { skip, timeout: 90_000 }, async () => {
+  const context = await browser.newContext();
+  // 'locks' + 'indexeddb': the core runs in this page (not in a SharedWorker, whose requests
+  // page.route cannot see), and the session survives the navigations to the provider and back.
+  const q = query({ storage: 'indexeddb', coordination: 'locks' });
+  const page = await open(context, q);
+  const tokenUrl = `${provider.issuer}/protocol/openid-connect/token`;
+  const isCodeExchange = (r) => r.method() === 'POST' && new URLSearchParams(r.postData() ?? '').get('grant_type') === 'authorization_code';
+  const cors = { 'access-control-allow-origin': base, vary: 'origin' };
+
+  // The first login, its token response read on the way (the real one, passed on unchanged).
+  let firstIdToken = null;
+  await page.route((u) => u.href === tokenUrl, async (route) => {
+    if (!isCodeExchange(route.request())) return route.fallback();
+    const res = await route.fetch();
+    firstIdToken = (await res.json()).id_token;
+    await route.fulfill({ response: res });
+  });
+  await loginThroughForm(page);
+  await page.unrouteAll();
+  assert.equal(typeof firstIdToken, 'string', 'the first login went through the token endpoint');
+  const tokenBefore = await page.evaluate(() => window.app.session.getAccessToken());
+  const nonceBefore = await page.evaluate(() => window.app.session.idClaims.nonce);
+  assert.ok(nonceBefore);
+
+  // Another login (prompt=login: the provider's form again, not the SSO shortcut), whose token
+  // response `answer` replaces; returns what the app made of the callback.
+  async function badLogin(answer) {
+    let exchanges = 0;
+    await page.route((u) => u.href === tokenUrl, async (route) => {
+      if (!isCodeExchange(route.request())) return route.fallback();
+      exchanges++;
+      await answer(route);
+    });
+    await page.evaluate(() => { window.app.session.login({ prompt: 'login' }); });
+    await page.waitForSelector('input[name="username"]', { timeout: 20_000 });
+    await page.fill('input[name="username"]', 'alice');
+    await page.fill('input[name="password"]', 'alice-password');
+    await Promise.all([page.waitForURL(`${base}/spa.html?code=**`), page.click('button[type="submit"], input[type="submit"]')]);
+    await page.waitForFunction(() => window.app, null, { timeout: 20_000 });
+    const s = await page.evaluate(async () => ({
+      error: window.app.error,
+      events: window.app.events,
+      authenticated: window.app.session.authenticated,
+      nonce: window.app.session.idClaims?.nonce,
+      token: await window.app.session.getAccessToken().catch((e) => ({ error: e.code })),
+    }));
+    await page.unrouteAll();
+    assert.equal(exchanges, 1, 'the code exchange went through the route once');
+    // A fresh tab restores from IndexedDB: what is stored, not only what this page holds.
+    const other = await open(context, q);
+    s.stored = await other.evaluate(() => window.app.session.getAccessToken().catch((e) => ({ error: e.code })));
+    await other.close();
+    return s;
+  }
+
+  const flip = (c) => (c === 'A' ? 'B' : 'A');
+  const cases = [
+    ['tampered ID token', 'invalid_id_token', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      const [h, p, sig] = body.id_token.split('.');
+      const i = Math.floor(sig.length / 2); // a middle character: all six of its bits are signature bits
+      body.id_token = [h, p, sig.slice(0, i) + flip(sig[i]) + sig.slice(i + 1)].join('.');
+      await route.fulfill({ response: res, json: body });
+    }],
+    // A wrong nonce cannot be forged without the provider's key: the first login's ID token is
+    // genuinely signed, valid and for this client, but carries the first login's nonce, not this
+    // one's, so the core must refuse it (its nonce check comes before at_hash).
+    ['wrong nonce', 'invalid_id_token', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.id_token = firstIdToken;
+      await route.fulfill({ response: res, json: body });
+    }],
+    ['no access_token', 'invalid_response', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      delete body.access_token;
+      await route.fulfill({ response: res, json: body });
+    }],
+    ['HTML 502', 'server_error', (route) => route.fulfill({ status: 502, contentType: 'text/html', headers: cors, body: '<html>Bad gateway</html>' })],
+    ['provider down', 'network', (route) => route.abort('connectionrefused')],
+  ];
+  for (const [name, cause, answer] of cases) {
+    const s = await badLogin(answer);
+    const dump = JSON.stringify(s);
+    assert.equal(s.error?.name, 'SessionError', `${name}: a typed error (${dump})`);
+    assert.equal(s.error.code, cause, `${name}: ${dump}`);
+    if (name === 'wrong nonce') assert.match(s.error.message, /nonce/, dump);
+    // The page's events: 'tokens' once, when restore() read the stored session, then the error.
+    assert.deepEqual(s.events.map((e) => e.type), ['tokens', 'error'], `${name}: no logout, no new tokens (${dump})`);
+    assert.equal(s.events[1].cause, cause, `${name}: the error event's cause`);
+    assert.equal(s.authenticated, true, `${name}: still logged in`);
+    assert.equal(s.token, tokenBefore, `${name}: the first login's access token, unchanged`);
+    assert.equal(s.stored, tokenBefore, `${name}: the stored access token, unchanged`);
+    assert.equal(s.nonce, nonceBefore, `${name}: the first login's ID token, unchanged`);
+  }
+
+  // Nothing intercepted any more: the refresh token survived too, a refresh works.
+  provider.resetCounts();
+  const refreshed = await page.evaluate(() => window.app.session.getAccessToken({ force: true }));
+  assert.equal(typeof refreshed, 'string');
+  assert.notEqual(refreshed, tokenBefore, 'a new access token');
+  assert.equal(provider.counts().refresh, 1);
+  const other = await open(context, q);
+  assert.equal(await other.evaluate(() => window.app.session.getAccessToken()), refreshed, 'and it is stored');
+  assert.deepEqual(page.problems, []);
+  assert.deepEqual(other.problems, []);
+  await context.close();
+});
