@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { formatSize, sizeOf } from '../scripts/lib/sizes.mjs';
+import { BROWSER_ENTRIES, formatSize, sizeOf } from '../scripts/lib/sizes.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SESSION = join(ROOT, 'pkg', 'session');
-// Mirrors scripts/build.mjs's list for the session flavour.
-const BROWSER_FILES = ['tokenward_bg.wasm', 'tokenward.js', 'browser-session.js', 'browser-worker-client.js', 'browser-worker.js', 'browser-lazy.js', 'session-driver.js', 'browser-idb-store.js'];
+const BROWSER_FILES = ['tokenward_bg.wasm', 'tokenward.js', ...BROWSER_ENTRIES];
 const PEERS = {
   'keycloak-js': "export { default } from 'keycloak-js';",
   'oidc-client-ts': "export { UserManager, WebStorageStateStore } from 'oidc-client-ts';",

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capture, run } from './lib/run-cmd.mjs';
-import { formatSize, sizeOf } from './lib/sizes.mjs';
+import { BROWSER_ENTRIES, formatSize, sizeOf } from './lib/sizes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkgDir = join(root, 'pkg');
@@ -64,8 +64,7 @@ const FLAVOURS = [
     dir: join(pkgDir, 'session'),
     noDefaultFeatures: true,
     features: 'session',
-    // What tokenward/browser loads, the SharedWorker's files included.
-    pageEntries: ['browser-session.js', 'browser-worker-client.js', 'browser-worker.js', 'browser-lazy.js', 'session-driver.js', 'browser-idb-store.js'],
+    pageEntries: BROWSER_ENTRIES,
   },
 ];
 

@@ -2,6 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
+/** What tokenward/browser loads from pkg/session/ besides the Wasm and the wasm-bindgen glue,
+ * the SharedWorker's files included: the build's size report and `npm run bench:sizes`. */
+export const BROWSER_ENTRIES = ['browser-session.js', 'browser-worker-client.js', 'browser-worker.js', 'browser-lazy.js', 'session-driver.js', 'browser-idb-store.js'];
+
 export function sizeOf(paths) {
   let raw = 0;
   let gzip = 0;

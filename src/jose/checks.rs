@@ -230,9 +230,9 @@ fn signature_checks<S: Sink>(
     let Some(candidates) = check!(
         sink,
         id::KEY,
-        keys.select(alg, header.kid()),
-        |c: &Vec<&Key>| {
-            let names: Vec<String> = c.iter().map(|k| k.describe()).collect();
+        keys.select_indexed(alg, header.kid()),
+        |c: &Vec<usize>| {
+            let names: Vec<String> = c.iter().map(|&i| keys.keys()[i].describe()).collect();
             format!("{} matching key(s): {}", c.len(), names.join("; "))
         },
         None
@@ -250,7 +250,10 @@ fn signature_checks<S: Sink>(
             sink.skip(id::SIGNATURE, || "this build has no signature crypto (tokenward/lite)".into());
             return Some(false);
         }
-        None => verify_signature(alg, &candidates, seg.signing_input.as_bytes(), sig),
+        None => {
+            let keys: Vec<&Key> = candidates.iter().map(|&i| &keys.keys()[i]).collect();
+            verify_signature(alg, &keys, seg.signing_input.as_bytes(), sig)
+        }
     };
     Some(check!(sink, id::SIGNATURE, verified, |k: &String| format!("verified with {alg} and key {k}"), None).is_some())
 }
@@ -270,13 +273,12 @@ fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
 }
 
 /// An outside verifier's answer, held to the core's own choice: only a key of this key set
-/// among the candidates the core selected for this algorithm can have verified the token.
-fn outside_verdict(verdict: &Verdict, keys: &KeySet, alg: Algorithm, candidates: &[&Key]) -> Result<String, Error> {
-    let positions: Vec<usize> =
-        (0..keys.keys().len()).filter(|&i| candidates.iter().any(|c| std::ptr::eq(*c, &keys.keys()[i]))).collect();
+/// among the candidates (positions in `keys()`) the core selected for this algorithm can
+/// have verified the token.
+fn outside_verdict(verdict: &Verdict, keys: &KeySet, alg: Algorithm, candidates: &[usize]) -> Result<String, Error> {
     match &verdict.0 {
         Outcome::Verified { .. } => verdict
-            .verified_key(keys, &positions)
+            .verified_key(keys, candidates)
             .filter(|k| k.allows(alg))
             .map(|k| format!("{} (by WebCrypto)", k.describe()))
             .ok_or_else(|| {

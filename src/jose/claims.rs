@@ -156,12 +156,12 @@ impl Claims {
     pub fn resource_roles(&self, client: &str) -> Vec<&str> {
         roles(self.raw.get("resource_access").and_then(|r| r.get(client)))
     }
-    /// The clients `resource_access` names (each with its roles in `resource_roles`).
-    pub fn resource_clients(&self) -> Vec<&str> {
+    /// Every client `resource_access` names, with its roles (as `resource_roles` gives them).
+    pub fn resource_roles_by_client(&self) -> Vec<(&str, Vec<&str>)> {
         self.raw
             .get("resource_access")
             .and_then(Value::as_object)
-            .map(|m| m.keys().map(String::as_str).collect())
+            .map(|m| m.iter().map(|(client, access)| (client.as_str(), roles(Some(access)))).collect())
             .unwrap_or_default()
     }
     pub fn has_realm_role(&self, role: &str) -> bool {

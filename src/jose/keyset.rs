@@ -247,12 +247,8 @@ impl KeySet {
         self.keys.iter().any(|k| k.allows(alg))
     }
 
-    /// Keys that may verify a token with this `alg` and `kid`, in set order.
-    pub(crate) fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<Vec<&Key>> {
-        Ok(self.select_indexed(alg, kid)?.into_iter().map(|i| &self.keys[i]).collect())
-    }
-
-    /// As `select`, as positions in `keys()`. Exactly one key is chosen: a token that
+    /// The keys (positions in `keys()`, in set order) that may verify a token with this
+    /// `alg` and `kid`. Exactly one key is chosen: a token that
     /// several usable keys could verify (no `kid` and several candidates, or a `kid` two keys
     /// share) is refused as ambiguous rather than tried against each, which would let one
     /// forged token cost up to `MAX_KEYS` signature checks.

@@ -384,12 +384,9 @@ impl Session {
             resource_roles: at
                 .as_ref()
                 .map(|t| {
-                    let c = t.claims();
-                    c.resource_clients()
-                        .into_iter()
-                        .map(|client| {
-                            (client.to_owned(), c.resource_roles(client).into_iter().map(str::to_owned).collect())
-                        })
+                    let by_client = t.claims().resource_roles_by_client().into_iter();
+                    by_client
+                        .map(|(client, roles)| (client.to_owned(), roles.into_iter().map(str::to_owned).collect()))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -846,10 +843,8 @@ impl Session {
     }
 
     fn on_signature_checked(&mut self, id: u32, ok: bool, error: Option<String>) {
-        if self.checking.as_ref().is_none_or(|c| c.id != id) {
-            return;
-        }
-        let Some(Checking { pending, after, server_now, .. }) = self.checking.take() else { return };
+        // An answer to no check under way (a stale id) is ignored.
+        let Some(Checking { pending, after, server_now, .. }) = self.checking.take_if(|c| c.id == id) else { return };
         let checked = match (&self.keys, error) {
             (_, Some(why)) => Err(OidcError::new(
                 OidcErrorKind::IdToken,

@@ -69,9 +69,9 @@ impl From<crate::Token> for JsToken {
                 claims: errors::parse_frozen(c.json()),
                 realm_roles: owned(c.realm_roles()),
                 resource_roles: c
-                    .resource_clients()
+                    .resource_roles_by_client()
                     .into_iter()
-                    .map(|k| (k.to_owned(), owned(c.resource_roles(k))))
+                    .map(|(k, r)| (k.to_owned(), owned(r)))
                     .collect(),
                 scopes: owned(c.scopes()),
             })
@@ -201,7 +201,7 @@ impl JsKeySet {
         // cache_size, which takes it as the default.
         #[wasm_bindgen(unchecked_optional_param_type = "KeySetOptions")] options: JsValue,
     ) -> JsResult<JsKeySet> {
-        options::only_known(&options, "KeySet", &["cacheSize"])?;
+        options::known_members(&options, "KeySet ", &["cacheSize"])?;
         let cache = options::cache_size(&options)?;
         let text = match jwks.as_string() {
             Some(text) => text,
@@ -230,7 +230,7 @@ impl JsKeySet {
         if !options.is_object() {
             return Err(invalid_option("fromSecret needs options with alg (HS256, HS384 or HS512)"));
         }
-        options::only_known(&options, "fromSecret", &["alg", "kid", "cacheSize"])?;
+        options::known_members(&options, "fromSecret ", &["alg", "kid", "cacheSize"])?;
         let member =
             |name: &str| js_sys::Reflect::get(&options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
         let alg: crate::Algorithm = member("alg")
@@ -397,10 +397,7 @@ impl JsKeySet {
         let finish = Rc::new(Finish { keys: Rc::clone(&self.inner), opts, now, pending: RefCell::new(Some(pending)) });
         let Ok(checks) = checks else { return settle(finish.run(None)) };
         let on_err_finish = Rc::clone(&finish);
-        let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
-            let first = js_sys::Array::from(&results).iter().position(|r| r.as_bool() == Some(true));
-            finish.run(Some(first))
-        });
+        let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> { finish.run(Some(results)) });
         let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { on_err_finish.run(None) });
         webcrypto::then_call(&checks, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
     }
@@ -432,16 +429,11 @@ struct Finish {
 
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 impl Finish {
-    /// `answer`: WebCrypto's verdict (the position among the candidates of the key that
-    /// verified, if any), or `None` to let the Wasm verifier decide.
-    fn run(&self, answer: Option<Option<usize>>) -> JsResult<JsValue> {
+    /// `answer`: WebCrypto's answers for the candidates (`webcrypto_checks`), or `None` to let
+    /// the Wasm verifier decide.
+    fn run(&self, answer: Option<JsValue>) -> JsResult<JsValue> {
         let p = self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
-        // This binding ran WebCrypto itself, with the candidates' keys imported from the key
-        // set's own public material: the one place its answer is trusted.
-        let outside = |answer: Option<usize>| match answer.and_then(|i| p.candidates().get(i)) {
-            Some(&key) => crate::Verdict::dangerous_trust_outside_verifier(&p, key),
-            None => crate::Verdict::invalid(),
-        };
+        let outside = |results: JsValue| webcrypto::verdict(&p, &results);
         #[cfg(feature = "signature")]
         let verdict = answer.map_or_else(|| p.verify_here(&self.keys), outside);
         #[cfg(not(feature = "signature"))]

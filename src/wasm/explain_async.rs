@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::errors::{invalid_option, JsResult};
@@ -82,13 +82,7 @@ impl JsKeySet {
         let Ok(checks) = self.webcrypto_checks(&pending) else { return Ok(Promise::resolve(&finish(None))) };
         let on_err_finish = Rc::clone(&finish);
         let on_ok = Closure::once_into_js(move |results: JsValue| -> JsValue {
-            // WebCrypto ran here, with the candidates' keys from the key set's own material.
-            let first = Array::from(&results).iter().position(|r| r.as_bool() == Some(true));
-            let verdict = match first.and_then(|i| pending.candidates().get(i)) {
-                Some(&key) => Verdict::dangerous_trust_outside_verifier(&pending, key),
-                None => Verdict::invalid(),
-            };
-            finish(Some(verdict))
+            finish(Some(webcrypto::verdict(&pending, &results)))
         });
         let on_err = Closure::once_into_js(move |_: JsValue| -> JsValue { on_err_finish(None) });
         webcrypto::then_call(&checks, &on_ok, &on_err)

@@ -14,17 +14,7 @@ const KNOWN: [&str; 9] =
 pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
     let mut opts = VerifyOptions::default();
     let mut now = None;
-    if !(value.is_undefined() || value.is_null()) {
-        let obj: &Object = value
-            .dyn_ref()
-            .filter(|_| !Array::is_array(&value))
-            .ok_or_else(|| invalid_option("options must be an object"))?;
-        for name in Object::keys(obj).iter() {
-            let name = name.as_string().unwrap_or_default();
-            if !KNOWN.contains(&name.as_str()) {
-                return Err(invalid_option(format!("unknown option \"{}\"", crate::jose::error::sanitize(&name, 40))));
-            }
-        }
+    if let Some(obj) = known_members(&value, "", &KNOWN)? {
         let get = |name: &str| Reflect::get(obj, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
         if let Some(v) = get("issuer") {
             opts.issuer = one_or_many("issuer", &v)?;
@@ -70,26 +60,25 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
     Ok((opts, now))
 }
 
-/// Refuse members of a KeySet or fromSecret options object that are not in `known`: a typo
-/// (`cachesize`, `kdi`) must not be silently ignored.
-pub(crate) fn only_known(options: &JsValue, what: &str, known: &[&str]) -> JsResult<()> {
+/// An options object (`None` when undefined or null) whose members are all in `known`: a
+/// typo (`audiences`, `cachesize`, `kdi`) must not be silently ignored. `what` prefixes the
+/// messages ("" for verify's options, "KeySet ", "fromSecret ").
+pub(crate) fn known_members<'a>(options: &'a JsValue, what: &str, known: &[&str]) -> JsResult<Option<&'a Object>> {
     if options.is_undefined() || options.is_null() {
-        return Ok(());
+        return Ok(None);
     }
     let obj: &Object = options
         .dyn_ref()
         .filter(|_| !Array::is_array(options))
-        .ok_or_else(|| invalid_option(format!("{what} options must be an object")))?;
+        .ok_or_else(|| invalid_option(format!("{what}options must be an object")))?;
     for name in Object::keys(obj).iter() {
         let name = name.as_string().unwrap_or_default();
         if !known.contains(&name.as_str()) {
-            return Err(invalid_option(format!(
-                "unknown {what} option \"{}\"",
-                crate::jose::error::sanitize(&name, 40)
-            )));
+            let name = crate::jose::error::sanitize(&name, 40);
+            return Err(invalid_option(format!("unknown {what}option \"{name}\"")));
         }
     }
-    Ok(())
+    Ok(Some(obj))
 }
 
 fn string(name: &str, v: &JsValue) -> JsResult<String> {

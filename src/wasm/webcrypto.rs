@@ -77,6 +77,18 @@ pub(crate) fn verify(
     then_call(key, &then, &JsValue::UNDEFINED)
 }
 
+/// The verdict of `webcrypto_checks`' answers (one boolean per candidate of `pending`):
+/// "verified" by the first candidate that verified. Trusted because these bindings ran the
+/// check themselves, with the candidates' keys imported from the key set's own public
+/// material: the one place an outside answer is taken as a verdict.
+pub(crate) fn verdict(pending: &crate::PendingSignature, results: &JsValue) -> crate::Verdict {
+    let first = Array::from(results).iter().position(|r| r.as_bool() == Some(true));
+    match first.and_then(|i| pending.candidates().get(i)) {
+        Some(&key) => crate::Verdict::dangerous_trust_outside_verifier(pending, key),
+        None => crate::Verdict::invalid(),
+    }
+}
+
 /// `promise.then(on_ok, on_err)`.
 pub(crate) fn then_call(promise: &Promise, on_ok: &JsValue, on_err: &JsValue) -> Result<Promise, JsValue> {
     let then: Function = get(promise, "then").ok_or_else(|| JsValue::from_str("then"))?.dyn_into()?;
