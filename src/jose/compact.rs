@@ -1,9 +1,9 @@
 //! JWS compact serialization (RFC 7515 7.1): exactly three base64url segments. A JWE (five
 //! segments) or a bare payload is refused as a shape error before any decoding.
 
-use std::any::Any;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::jose::b64;
 use crate::jose::claims::Claims;
@@ -83,9 +83,7 @@ struct Parts {
     header: Header,
     claims: Claims,
     kind: TokenKind,
-    /// A value derived from this token once and shared by every copy (the Wasm bindings keep
-    /// the JS objects here, so a cache hit does not rebuild them).
-    memo: OnceLock<Box<dyn Any + Send + Sync>>,
+    serial: u64,
 }
 
 impl fmt::Debug for Parts {
@@ -107,14 +105,17 @@ impl PartialEq for Parts {
 impl Token {
     pub(crate) fn new(header: Header, claims: Claims) -> Self {
         let kind = TokenKind::classify(header.typ(), claims.typ());
-        Self(Arc::new(Parts { header, claims, kind, memo: OnceLock::new() }))
+        // Unique for the process's life: 2^64 decodes never wrap.
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let serial = NEXT.fetch_add(1, Ordering::Relaxed);
+        Self(Arc::new(Parts { header, claims, kind, serial }))
     }
 
-    /// A value computed from this token once, on first request, and shared by every copy
-    /// of it (cache hits included). The first caller's type wins; a request for another type
-    /// gets `None`.
-    pub fn memo<T: Any + Send + Sync>(&self, init: impl FnOnce(&Token) -> T) -> Option<&T> {
-        self.0.memo.get_or_init(|| Box::new(init(self))).downcast_ref()
+    /// The same number for every copy of one decoded token (the verified-token cache's hits
+    /// included) and never another token's: what lets a caller keep what it derived from a
+    /// token (the Wasm bindings keep its JS objects) without the token carrying it.
+    pub fn serial(&self) -> u64 {
+        self.0.serial
     }
     pub fn header(&self) -> &Header {
         &self.0.header

@@ -1,7 +1,7 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
 use crate::jose::algorithm::Algorithm;
-use crate::jose::checks::{self, Inputs, Verdict};
+use crate::jose::checks::{self, Inputs, Mode, Verdict};
 use crate::jose::compact::Token;
 use crate::jose::error::{Error, ErrorKind, Result};
 #[cfg(feature = "signature")]
@@ -38,7 +38,12 @@ pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) -> Res
 pub fn verify_jws(token: &str, keys: &KeySet, algorithms: Option<&[Algorithm]>) -> Result<(Header, Vec<u8>)> {
     let opts = VerifyOptions { algorithms: algorithms.map(<[Algorithm]>::to_vec), ..VerifyOptions::default() };
     validate_options(&opts)?;
-    checks::run_jws(&Inputs { token, keys: Some(keys), opts: &opts, now: 0, verdict: None })
+    let input = Inputs { token, keys: Some(keys), opts: &opts, now: 0, verdict: None };
+    let found = checks::first_failure(&input, Mode::Jws)?;
+    match (found.header, found.payload) {
+        (Some(header), Some(payload)) if found.signature_ok => Ok((header, payload)),
+        _ => Err(Error::new(ErrorKind::SignatureInvalid, "signature not verified")),
+    }
 }
 
 /// The first half of a verification whose signature is checked elsewhere (WebCrypto, from
@@ -107,7 +112,7 @@ pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) 
     validate_now(now)?;
     let fingerprint = crate::jose::cache::fingerprint(token);
     if let Some(hit) = keys.cache().get(&fingerprint, now) {
-        checks::recheck(&input, &hit)?;
+        checks::first_failure(&input, Mode::Verified(&hit))?;
         return Ok(Started::Verified(hit));
     }
     let pending = pending(&input, fingerprint)?;
@@ -133,7 +138,13 @@ pub fn explain_signature_input(token: &str, keys: &KeySet, opts: &VerifyOptions)
 }
 
 fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> Result<PendingSignature> {
-    let (parsed, alg, candidates, signature) = checks::before_signature(input)?;
+    let found = checks::first_failure(input, Mode::UntilSignature)?;
+    let (Some(header), Some(claims), Some(alg), Some(candidates), Some(signature)) =
+        (found.header, found.claims, found.alg, found.candidates, found.signature)
+    else {
+        // Every stage up to the key passed, so only a missing key set leaves a gap.
+        return Err(Error::new(ErrorKind::KeyNotFound, "no key set given"));
+    };
     let token = input.token;
     let message = token.as_bytes()[..token.rfind('.').unwrap_or(0)].to_vec();
     Ok(PendingSignature {
@@ -142,7 +153,7 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
         candidates,
         message,
         signature,
-        token: parsed,
+        token: Token::new(header, claims),
         fingerprint,
     })
 }
@@ -166,13 +177,10 @@ pub fn verify_finish(
         return Err(Error::new(ErrorKind::InvalidOption, "this pending signature was started with another key set"));
     }
     if verdict.verified_key(keys, &pending.candidates).is_none() {
-        return Err(Error::new(
-            ErrorKind::SignatureInvalid,
-            format!("the {} signature does not verify with the matching key(s)", pending.alg),
-        ));
+        return Err(checks::does_not_verify(pending.alg));
     }
     let input = Inputs { token: "", keys: Some(keys), opts, now, verdict: None };
-    checks::recheck(&input, &pending.token)?;
+    checks::first_failure(&input, Mode::Verified(&pending.token))?;
     if let Some(exp) = pending.token.claims().exp() {
         keys.cache().insert(pending.fingerprint, pending.token.clone(), exp, now);
     }

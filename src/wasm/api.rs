@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::errors::{self, invalid_option, to_js, JsResult};
+use super::errors::{invalid_option, to_js, JsResult};
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 use super::webcrypto;
 use super::{convert, options};
@@ -34,7 +34,7 @@ pub struct JsUnverifiedToken {
 }
 
 /// A verified token's frozen JS header and claims and its roles and scopes, built once per
-/// token and shared by every cache hit (see `Token::memo`).
+/// token and shared by every cache hit (see `PartsMemo`).
 struct JsParts {
     header: JsValue,
     claims: JsValue,
@@ -43,6 +43,7 @@ struct JsParts {
     scopes: Vec<String>,
 }
 
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 fn owned(items: Vec<&str>) -> Vec<String> {
     items.into_iter().map(str::to_owned).collect()
 }
@@ -58,41 +59,46 @@ impl From<crate::Unverified> for JsUnverifiedToken {
     }
 }
 
-/// A verified token: its frozen objects and role lists are built once and shared by every
-/// cache hit.
-impl From<crate::Token> for JsToken {
-    fn from(t: crate::Token) -> Self {
-        let build = |t: &crate::Token| {
-            let c = t.claims();
-            std::rc::Rc::new(JsParts {
-                header: errors::parse_frozen(t.header().json()),
-                claims: errors::parse_frozen(c.json()),
-                realm_roles: owned(c.realm_roles()),
-                resource_roles: c
-                    .resource_roles_by_client()
-                    .into_iter()
-                    .map(|(k, r)| (k.to_owned(), owned(r)))
-                    .collect(),
-                scopes: owned(c.scopes()),
-            })
-        };
-        let parts = match t.memo(|t| MemoParts(build(t))) {
-            Some(m) => std::rc::Rc::clone(&m.0),
-            None => build(&t),
-        };
-        Self { parts, kind: t.kind() }
-    }
+/// Each verified token's JS parts, built once and shared by its cache hits, by
+/// `Token::serial`. Bounded by the key set's cache capacity: when full it starts afresh (a
+/// hit then rebuilds its parts once), so it never holds more than the cache could hand out.
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+#[derive(Clone)]
+pub(crate) struct PartsMemo {
+    parts: Rc<RefCell<HashMap<u64, Rc<JsParts>>>>,
+    capacity: usize,
 }
 
-/// The memo slot's value: the shared parts.
-struct MemoParts(std::rc::Rc<JsParts>);
-// SAFETY: JsValue and Rc are neither Send nor Sync because they belong to one thread. This
-// crate's Wasm build has no threads (wasm32 without the atomics feature, checked here), so the
-// value can never be reached from another thread.
-#[cfg(not(target_feature = "atomics"))]
-unsafe impl Send for MemoParts {}
-#[cfg(not(target_feature = "atomics"))]
-unsafe impl Sync for MemoParts {}
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+impl PartsMemo {
+    fn new(capacity: usize) -> Self {
+        Self { parts: Rc::default(), capacity }
+    }
+
+    /// The JS face of a verified token.
+    fn token(&self, t: crate::Token) -> JsToken {
+        let serial = t.serial();
+        if let Some(parts) = self.parts.borrow().get(&serial) {
+            return JsToken { parts: Rc::clone(parts), kind: t.kind() };
+        }
+        let c = t.claims();
+        let parts = Rc::new(JsParts {
+            header: super::errors::parse_frozen(t.header().json()),
+            claims: super::errors::parse_frozen(c.json()),
+            realm_roles: owned(c.realm_roles()),
+            resource_roles: c.resource_roles_by_client().into_iter().map(|(k, r)| (k.to_owned(), owned(r))).collect(),
+            scopes: owned(c.scopes()),
+        });
+        if self.capacity > 0 {
+            let mut memo = self.parts.borrow_mut();
+            if memo.len() >= self.capacity {
+                memo.clear();
+            }
+            memo.insert(serial, Rc::clone(&parts));
+        }
+        JsToken { parts, kind: t.kind() }
+    }
+}
 
 fn js_strings(items: &[String]) -> js_sys::Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
@@ -176,6 +182,9 @@ impl JsToken {
 pub struct JsKeySet {
     // Shared with the pending promises of verifyAsync, which outlive the call.
     pub(crate) inner: Rc<crate::KeySet>,
+    /// The JS parts of the tokens this set verified, for its cache hits.
+    #[cfg(any(feature = "signature", feature = "webcrypto"))]
+    memo: PartsMemo,
     /// WebCrypto keys imported for verifyAsync, by key position and algorithm: one import
     /// per key, shared by concurrent calls (the Promise is kept, not its result).
     #[cfg(any(feature = "signature", feature = "webcrypto"))]
@@ -185,6 +194,8 @@ pub struct JsKeySet {
 impl JsKeySet {
     fn wrap(inner: crate::KeySet) -> Self {
         Self {
+            #[cfg(any(feature = "signature", feature = "webcrypto"))]
+            memo: PartsMemo::new(inner.cache_stats().capacity),
             inner: Rc::new(inner),
             #[cfg(any(feature = "signature", feature = "webcrypto"))]
             crypto_keys: RefCell::default(),
@@ -324,7 +335,7 @@ pub fn verify(
 ) -> JsResult<JsToken> {
     let token = token_text(&token)?;
     let (opts, now) = options::parse(options)?;
-    crate::verify(&token, &keys.inner, &opts, now).map(JsToken::from).map_err(to_js)
+    crate::verify(&token, &keys.inner, &opts, now).map(|t| keys.memo.token(t)).map_err(to_js)
 }
 
 /// Every check with pass / fail / skipped and a reason. `keys` may be null (signature
@@ -366,7 +377,7 @@ pub fn verify_async(
         let token = token_text(&token)?;
         let (opts, now) = options::parse(options)?;
         match crate::verify_start(&token, &keys.inner, &opts, now).map_err(to_js)? {
-            crate::Started::Verified(t) => Ok(JsToken::from(t).into()),
+            crate::Started::Verified(t) => Ok(keys.memo.token(t).into()),
             crate::Started::NeedsSignature(p) => Ok(keys.check_signature(p, opts, now).into()),
         }
     })())
@@ -394,7 +405,13 @@ impl JsKeySet {
         now: i64,
     ) -> js_sys::Promise {
         let checks = self.webcrypto_checks(&pending);
-        let finish = Rc::new(Finish { keys: Rc::clone(&self.inner), opts, now, pending: RefCell::new(Some(pending)) });
+        let finish = Rc::new(Finish {
+            keys: Rc::clone(&self.inner),
+            memo: self.memo.clone(),
+            opts,
+            now,
+            pending: RefCell::new(Some(pending)),
+        });
         let Ok(checks) = checks else { return settle(finish.run(None)) };
         let on_err_finish = Rc::clone(&finish);
         let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> { finish.run(Some(results)) });
@@ -422,6 +439,7 @@ impl JsKeySet {
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 struct Finish {
     keys: Rc<crate::KeySet>,
+    memo: PartsMemo,
     opts: crate::VerifyOptions,
     now: i64,
     pending: RefCell<Option<crate::PendingSignature>>,
@@ -444,7 +462,7 @@ impl Finish {
             ))
         })?;
         crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now)
-            .map(|t| JsToken::from(t).into())
+            .map(|t| self.memo.token(t).into())
             .map_err(to_js)
     }
 }
