@@ -219,8 +219,8 @@ fn ec_key_with_a_point_off_the_curve_is_rejected() {
     assert!(set.rejected()[0].reason.contains("not a valid point"), "{}", set.rejected()[0].reason);
     let t = sign("ES256", json!({"kid":"bad"}), access_claims());
     let err = verify(&t, &set, &opts().algorithms(&[Algorithm::ES256]), NOW).unwrap_err();
-    assert_eq!(err.code(), "key_not_found");
-    assert!(err.message().contains("rejected"), "{}", err.message());
+    assert_eq!(err.code(), "key_rejected");
+    assert!(err.message().contains("not a valid point"), "{}", err.message());
 }
 
 #[test]
@@ -236,7 +236,20 @@ fn rsa_1024_bit_key_is_rejected() {
     let input = format!("{header}.{}", b64(access_claims().to_string().as_bytes()));
     let sig = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(keys().rsa_1024.clone()).sign(input.as_bytes());
     let token = format!("{input}.{}", b64(&sig.to_vec()));
-    assert_eq!(code(verify(&token, &set, &opts().algorithms(&[Algorithm::RS256]), NOW)), "key_not_found");
+    // The token names the refused key: the answer says so, and why.
+    let err = verify(&token, &set, &opts().algorithms(&[Algorithm::RS256]), NOW).err().unwrap();
+    assert!(err.code() == "key_rejected" && err.message().contains("1024 bits"), "{err}");
+    // Also when the refusal left the default allow-list without RS256 (the set's other key is
+    // an EC key): the key is what to fix, not the allow-list.
+    let ec_only =
+        KeySet::from_jwks(&json!({"keys":[rsa_jwk(&keys().rsa_1024, "weak"), p256_jwk("ec")]}).to_string()).unwrap();
+    let err = verify(&token, &ec_only, &opts(), NOW).err().unwrap();
+    assert!(err.code() == "key_rejected" && err.message().contains("1024 bits"), "{err}");
+    let report = tokenward::explain(&token, Some(&ec_only), &opts(), NOW);
+    assert_eq!(report.failures().next().and_then(|c| c.code), Some("key_rejected"));
+    // A kid nobody knows stays key_not_found.
+    let unknown = token.replacen(&header, &b64(br#"{"alg":"RS256","kid":"nobody"}"#), 1);
+    assert_eq!(code(verify(&unknown, &set, &opts().algorithms(&[Algorithm::RS256]), NOW)), "key_not_found");
 }
 
 #[test]
@@ -314,10 +327,10 @@ fn a_key_is_used_only_for_its_own_alg_and_use() {
     jwk["use"] = json!("enc");
     let enc = KeySet::from_jwks(&json!({"keys":[jwk, p256_jwk("ec")]}).to_string()).unwrap();
     assert_eq!(enc.keys().len(), 1, "only the EC key is usable");
-    assert_eq!(
-        code(verify(&sign("RS256", json!({}), access_claims()), &enc, &opts().algorithms(&[Algorithm::RS256]), NOW)),
-        "key_not_found"
-    );
+    // The token's kid names the refused key: key_rejected, with the reason.
+    let err = verify(&sign("RS256", json!({}), access_claims()), &enc, &opts().algorithms(&[Algorithm::RS256]), NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "key_rejected", "{err}");
 }
 
 #[test]

@@ -273,17 +273,23 @@ impl KeySet {
         }
         let message = match (kid, by_kid.map(|i| &self.keys[i]).next()) {
             (Some(_), Some(key)) => format!("key {} cannot verify {alg}", key.describe()),
-            (Some(kid), None) => {
-                let rejected = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid));
-                match rejected {
-                    Some(r) => format!("key kid \"{}\" was rejected: {}", sanitize(kid, 40), r.reason),
-                    None => {
-                        format!("no key with kid \"{}\" among the {} usable keys", sanitize(kid, 40), self.keys.len())
-                    }
-                }
-            }
+            (Some(kid), None) => match self.rejected_kid(kid) {
+                Some(err) => return Err(err),
+                None => format!("no key with kid \"{}\" among the {} usable keys", sanitize(kid, 40), self.keys.len()),
+            },
             (None, _) => format!("no key in the set can verify {alg}"),
         };
         Err(Error::new(ErrorKind::KeyNotFound, message).with_claim("kid"))
+    }
+
+    /// `key_rejected` with the reason when `kid` names a key this set refused (and no usable
+    /// key answers to it): the token's key is there but unsafe, which is what to fix.
+    pub(crate) fn rejected_kid(&self, kid: &str) -> Option<Error> {
+        if self.keys.iter().any(|k| k.answers_to(kid)) {
+            return None;
+        }
+        let r = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid))?;
+        let message = format!("the key with kid \"{}\" was rejected: {}", sanitize(kid, 40), r.reason);
+        Some(Error::new(ErrorKind::KeyRejected, message).with_claim("kid"))
     }
 }

@@ -64,6 +64,13 @@ fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
         (None, None) => true,
     };
     if !allowed {
+        // A token whose kid names a key the set refused (a 1024-bit RSA key, say) is about
+        // that key, not about the allow-list the refusal left without its algorithm.
+        if let (None, Some(keys), Some(kid)) = (&input.opts.algorithms, input.keys, header.kid()) {
+            if let Some(err) = keys.rejected_kid(kid) {
+                return Err(err);
+            }
+        }
         let source = if input.opts.algorithms.is_some() { "the algorithms option" } else { "the key set" };
         return Err(Error::new(ErrorKind::AlgNotAllowed, format!("{alg} is not allowed by {source}")).with_claim("alg"));
     }
