@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod guard;
 pub mod inspect;
 pub mod jose;
 pub mod oidc;

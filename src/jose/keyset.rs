@@ -112,6 +112,13 @@ pub struct KeySet {
     id: u64,
 }
 
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<String> = self.keys.iter().map(Key::describe).collect();
+        f.debug_struct("KeySet").field("keys", &keys).field("rejected", &self.rejected).finish()
+    }
+}
+
 impl KeySet {
     /// Parse a JWKS document (`{"keys":[...]}`) or a single JWK. Keys that are unsafe or
     /// unusable are left out and listed in `rejected()` with the reason. A document that is
@@ -280,6 +287,12 @@ impl KeySet {
             (None, _) => format!("no key in the set can verify {alg}"),
         };
         Err(Error::new(ErrorKind::KeyNotFound, message).with_claim("kid"))
+    }
+
+    /// Whether `kid` names a key of this set, usable or refused: a token with any other kid
+    /// may be signed with a key this copy of the JWKS does not have yet.
+    pub fn knows_kid(&self, kid: &str) -> bool {
+        self.keys.iter().any(|k| k.answers_to(kid)) || self.rejected.iter().any(|r| r.kid.as_deref() == Some(kid))
     }
 
     /// `key_rejected` with the reason when `kid` names a key this set refused (and no usable
