@@ -57,7 +57,7 @@ const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 
 const FLAVOURS = [
   // Not cargo's default features: those add the jsonwebtoken adapter, which is Rust-only.
-  { dir: pkgDir, noDefaultFeatures: true, features: 'api,signature,session' },
+  { dir: pkgDir, noDefaultFeatures: true, features: 'api,guard,signature,session' },
   { dir: join(pkgDir, 'lite'), noDefaultFeatures: true, features: 'api' },
   { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect' },
   {

@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::collections::HashMap;
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::rc::Rc;
+use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
@@ -181,7 +183,7 @@ impl JsToken {
 #[wasm_bindgen(js_name = KeySet)]
 pub struct JsKeySet {
     // Shared with the pending promises of verifyAsync, which outlive the call.
-    pub(crate) inner: Rc<crate::KeySet>,
+    pub(crate) inner: Arc<crate::KeySet>,
     /// The JS parts of the tokens this set verified, for its cache hits.
     #[cfg(any(feature = "signature", feature = "webcrypto"))]
     memo: PartsMemo,
@@ -193,10 +195,21 @@ pub struct JsKeySet {
 
 impl JsKeySet {
     fn wrap(inner: crate::KeySet) -> Self {
+        Self::shared(Arc::new(inner))
+    }
+
+    /// The JS face of a token this set verified (its parts shared by the cache's hits).
+    #[cfg(feature = "guard")]
+    pub(crate) fn token(&self, t: crate::Token) -> JsToken {
+        self.memo.token(t)
+    }
+
+    /// A JS face for a set the core holds (the guard's cached JWKS).
+    pub(crate) fn shared(inner: Arc<crate::KeySet>) -> Self {
         Self {
             #[cfg(any(feature = "signature", feature = "webcrypto"))]
             memo: PartsMemo::new(inner.cache_stats().capacity),
-            inner: Rc::new(inner),
+            inner,
             #[cfg(any(feature = "signature", feature = "webcrypto"))]
             crypto_keys: RefCell::default(),
         }
@@ -404,13 +417,25 @@ impl JsKeySet {
         opts: crate::VerifyOptions,
         now: i64,
     ) -> js_sys::Promise {
+        let memo = self.memo.clone();
+        self.finish_signature(pending, opts, now, move |r| r.map(|t| memo.token(t).into()).map_err(to_js))
+    }
+
+    /// `check_signature` with what becomes of the core's answer left to `done` (the guard
+    /// turns it into its decision).
+    pub(crate) fn finish_signature(
+        &self,
+        pending: crate::PendingSignature,
+        opts: crate::VerifyOptions,
+        now: i64,
+        done: impl FnOnce(crate::Result<crate::Token>) -> JsResult<JsValue> + 'static,
+    ) -> js_sys::Promise {
         let checks = self.webcrypto_checks(&pending);
         let finish = Rc::new(Finish {
-            keys: Rc::clone(&self.inner),
-            memo: self.memo.clone(),
+            keys: Arc::clone(&self.inner),
             opts,
             now,
-            pending: RefCell::new(Some(pending)),
+            pending: RefCell::new(Some((pending, Box::new(done)))),
         });
         let Ok(checks) = checks else { return settle(finish.run(None)) };
         let on_err_finish = Rc::clone(&finish);
@@ -438,32 +463,33 @@ impl JsKeySet {
 /// the promise's two callbacks, of which exactly one runs.
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 struct Finish {
-    keys: Rc<crate::KeySet>,
-    memo: PartsMemo,
+    keys: Arc<crate::KeySet>,
     opts: crate::VerifyOptions,
     now: i64,
-    pending: RefCell<Option<crate::PendingSignature>>,
+    pending: RefCell<Option<(crate::PendingSignature, Box<Done>)>>,
 }
+
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+type Done = dyn FnOnce(crate::Result<crate::Token>) -> JsResult<JsValue>;
 
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 impl Finish {
     /// `answer`: WebCrypto's answers for the candidates (`webcrypto_checks`), or `None` to let
     /// the Wasm verifier decide.
     fn run(&self, answer: Option<JsValue>) -> JsResult<JsValue> {
-        let p = self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+        let (p, done) =
+            self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
         let outside = |results: JsValue| webcrypto::verdict(&p, &results);
         #[cfg(feature = "signature")]
         let verdict = answer.map_or_else(|| p.verify_here(&self.keys), outside);
         #[cfg(not(feature = "signature"))]
-        let verdict = answer.map(outside).ok_or_else(|| {
-            to_js(crate::Error::new(
+        let Some(verdict) = answer.map(outside) else {
+            return done(Err(crate::Error::new(
                 crate::ErrorKind::UnsupportedAlg,
                 "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier",
-            ))
-        })?;
-        crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now)
-            .map(|t| self.memo.token(t).into())
-            .map_err(to_js)
+            )));
+        };
+        done(crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now))
     }
 }
 

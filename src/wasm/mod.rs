@@ -14,6 +14,8 @@ mod convert;
 mod errors;
 #[cfg(feature = "inspect")]
 mod explain_async;
+#[cfg(feature = "guard")]
+mod guard;
 #[cfg(feature = "inspect")]
 mod inspect;
 #[cfg(feature = "inspect")]

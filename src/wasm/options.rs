@@ -81,11 +81,11 @@ pub(crate) fn known_members<'a>(options: &'a JsValue, what: &str, known: &[&str]
     Ok(Some(obj))
 }
 
-fn string(name: &str, v: &JsValue) -> JsResult<String> {
+pub(crate) fn string(name: &str, v: &JsValue) -> JsResult<String> {
     v.as_string().ok_or_else(|| invalid_option(format!("{name} must be a string")))
 }
 
-fn many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
+pub(crate) fn many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
     let arr: &Array = v.dyn_ref().ok_or_else(|| invalid_option(format!("{name} must be an array of strings")))?;
     arr.iter()
         .map(|item| item.as_string().ok_or_else(|| invalid_option(format!("{name} must be an array of strings"))))
@@ -107,7 +107,7 @@ fn one_or_many(name: &str, v: &JsValue) -> JsResult<Vec<String>> {
     }
 }
 
-fn seconds(name: &str, v: &JsValue) -> JsResult<u64> {
+pub(crate) fn seconds(name: &str, v: &JsValue) -> JsResult<u64> {
     match v.as_f64() {
         Some(n) if n.is_finite() && n >= 0.0 && n <= crate::jose::limits::MAX_NUMERIC_DATE as f64 => {
             Ok(n.floor() as u64)

@@ -23,6 +23,7 @@ import { createSessionDriver, memoryStore, SessionError, ready as sessionReady }
 import type { SessionStore } from 'tokenward/session';
 import { createSession } from 'tokenward/browser';
 import { inspect, loadKeys, explain as inspectExplain, discover, fetchJwks, compare, describeTime } from 'tokenward/inspect';
+import { createGuard } from 'tokenward/worker';
 
 declare const jwksUri: string;
 declare const accessToken: string;
@@ -112,7 +113,15 @@ loadKeys({ keys: [] }).keys;
 compare('a', 'b').changed;
 describeTime('exp', 0, 1);
 
-export { bearer, expiresAt, failed, name, nonce, res, summary, user };
+// tokenward/worker (README "Edge guard")
+const guard = createGuard({ issuer: 'https://id.example/realms/demo', audience: 'api', requiredRealmRoles: ['user'] });
+const guarded = await guard.check(new Request('https://api.example/'));
+const guardedSub = guarded instanceof Response ? guarded.status : guarded.claims.sub;
+const worker = { fetch: guard.protect((req, env: { A: string }, ctx, token) => new Response(token.kind)) };
+// @ts-expect-error a misspelled guard option must not type-check
+createGuard({ issuer: 'https://id.example/realms/demo', requiredScope: ['read'] });
+
+export { guardedSub, worker, bearer, expiresAt, failed, name, nonce, res, summary, user };
 `;
 
 // A user's usual settings beside the defaults: target es2022 keeps the default lib short of

@@ -1,0 +1,84 @@
+// tokenward/worker's guard in workerd (miniflare), against the local JWKS server of
+// fixtures/guard-world.mjs: the same cases as in Node, concurrent cold requests sharing one
+// fetch, rotation, a kid flood, and 1,000 concurrent checks in one isolate.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Miniflare } from 'miniflare';
+import { guardCases, guardWorld } from './fixtures/guard-world.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = join(root, 'pkg');
+// At or below the bundled workerd's build date (see runtime-workerd.test.mjs).
+const COMPATIBILITY_DATE = '2026-04-01';
+
+function modules() {
+  const esm = (path) => ({ type: 'ESModule', path });
+  const snippetDir = join(pkg, 'snippets');
+  const snippets = existsSync(snippetDir)
+    ? readdirSync(snippetDir, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => esm(join(snippetDir, f)))
+    : [];
+  return [
+    esm(join(root, 'tests', 'js', 'fixtures', 'guard-worker.mjs')),
+    ...['guard-workerd.js', 'guard-driver.js', 'workerd.js', 'tokenward.js'].map((f) => esm(join(pkg, f))),
+    ...snippets,
+    { type: 'CompiledWasm', path: join(pkg, 'tokenward_bg.wasm') },
+  ];
+}
+
+let world;
+let mf;
+before(async () => {
+  world = await guardWorld();
+  mf = new Miniflare({
+    modules: modules(),
+    modulesRoot: root,
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: { ISSUER: world.issuer },
+  });
+});
+after(async () => {
+  await mf?.dispose();
+  await world?.close();
+});
+
+const call = (token, path = '/') =>
+  mf.dispatchFetch(`http://api.test${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+test('workerd: cold concurrent requests share one fetch; every case gets its answer', { timeout: 120_000 }, async () => {
+  const token = await world.sign();
+  const cold = await Promise.all(Array.from({ length: 50 }, () => call(token)));
+  for (const res of cold) assert.equal(res.status, 200, await res.text());
+  assert.deepEqual(world.state.fetches, { jwks: 1, discovery: 1 });
+  for (const [name, t, want] of await guardCases(world)) {
+    const res = await call(t);
+    assert.equal(res.status, want, `${name}: ${await res.clone().text()}`);
+    if (want !== 200) {
+      const error = want === 403 ? 'insufficient_scope' : 'invalid_token';
+      assert.match(res.headers.get('www-authenticate'), new RegExp(`^Bearer realm="[^"]+", error="${error}"`), name);
+    }
+    await res.arrayBuffer();
+  }
+  const bare = await call(undefined);
+  assert.equal(bare.status, 401);
+  assert.equal(bare.headers.get('www-authenticate'), `Bearer realm="${world.issuer}"`);
+  assert.equal(world.state.fetches.jwks, 1);
+
+  const concurrent = await (await call(token, '/concurrent')).json();
+  assert.equal(concurrent.passed, 1000);
+
+  // Rotation at the server: the new kid is fetched once; then a flood of unknown kids within
+  // the cooldown costs nothing more.
+  const signNew = await world.rotate();
+  const fresh = await signNew();
+  for (let i = 0; i < 3; i++) assert.equal((await call(fresh)).status, 200);
+  assert.equal(world.state.fetches.jwks, 2);
+  const flood = await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => call(await world.sign({}, { kid: `random-${i}` }))),
+  );
+  assert.ok(flood.every((r) => r.status === 401));
+  assert.equal(world.state.fetches.jwks, 2, 'the flood fell within the cooldown opened by the rotation');
+  assert.equal((await (await call(undefined, '/fetches')).json()).fetches, 3);
+});
