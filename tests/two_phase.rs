@@ -149,3 +149,26 @@ fn a_pending_signature_finishes_only_with_its_own_key_set_and_a_candidate_key() 
     assert_eq!(b.cache_stats().entries, 1);
     drop(p);
 }
+
+#[test]
+fn a_signature_of_the_wrong_length_never_reaches_an_outside_verifier() {
+    // Node's WebCrypto RSA-PSS accepts a signature one byte short (its leading zero dropped);
+    // the core refuses any length the key could not have produced, before anyone is asked.
+    let set = jwks();
+    for alg in ["PS256", "RS256", "ES256", "EdDSA"] {
+        let good = sign(alg, json!({}), access_claims());
+        let (input, sig) = good.rsplit_once('.').unwrap();
+        let mut bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sig).unwrap();
+        bytes.remove(0);
+        let short = format!("{input}.{}", b64(&bytes));
+        let opts = VerifyOptions::default();
+        let err = verify_start(&short, &set, &opts, NOW).err().unwrap_or_else(|| panic!("{alg}: started"));
+        assert_eq!(err.code(), "signature_invalid", "{alg}");
+        // A "verified" answer for that key does not make it pass explain either.
+        let Ok(Started::NeedsSignature(p)) = verify_start(&good, &set, &opts, NOW) else { panic!("{alg}") };
+        let yes = Verdict::dangerous_trust_outside_verifier(&p, p.candidates()[0]);
+        let report = tokenward::explain_with_verdict(&short, &set, &opts, NOW, &yes);
+        assert_eq!(report.check("signature").unwrap().code, Some("signature_invalid"), "{alg}");
+        assert!(tokenward::explain_with_verdict(&good, &set, &opts, NOW, &yes).ok, "{alg}");
+    }
+}

@@ -75,6 +75,20 @@ impl Key {
         })
     }
 
+    /// The only length an `alg` signature by this key can have, in bytes: for RSA the modulus
+    /// length (RFC 8017 8.1.2 and 8.2.2, step 1), for ECDSA r || s at the curve's size (RFC 7518
+    /// 3.4), 64 for Ed25519 (RFC 8032 5.1.7). `None` for HMAC (checked where it is computed).
+    /// Enforced before any verifier outside the core is asked: they need not refuse another
+    /// length (Node's RSA-PSS takes one byte short, as if a leading zero had been dropped).
+    pub fn signature_len(&self) -> Option<usize> {
+        match &self.material {
+            KeyMaterial::Rsa { .. } => Some(self.info.bits.div_ceil(8)),
+            KeyMaterial::Ec { point, .. } => Some(point.len() - 1),
+            KeyMaterial::Ed25519 { .. } => Some(64),
+            KeyMaterial::Hmac { .. } => None,
+        }
+    }
+
     /// Whether this key may verify `alg`: the family must match, and a key that names its
     /// `alg` is used for that algorithm only.
     pub fn allows(&self, alg: Algorithm) -> bool {

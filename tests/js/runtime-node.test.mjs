@@ -3,8 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tw from '../../pkg/node.js';
+import * as webcryptoOnly from '../../pkg/inspect/node.js';
 import { exercise } from './fixtures/exercise.mjs';
 import { assertSummary } from './fixtures/expect-summary.mjs';
+import { parityVerdicts } from './fixtures/parity.mjs';
+import { assertParity, loadParityCorpus, parityInputs } from './fixtures/parity-compare.mjs';
 import { makeFixture, runtimeFixture } from './fixtures/tokens.mjs';
 
 const fx = await makeFixture();
@@ -22,6 +25,12 @@ function assertTokenError(fn, code) {
 
 test('shared runtime checks pass in Node', async () => {
   assertSummary(exercise(tw, await runtimeFixture()));
+});
+
+test('parity corpus: the wasm32 build in Node agrees with the native verdicts', async (t) => {
+  const corpus = loadParityCorpus(t);
+  if (!corpus) return;
+  t.diagnostic(assertParity('node', corpus, await parityVerdicts(tw, webcryptoOnly, parityInputs(corpus, 'node'))));
 });
 
 test('KeySet accepts a JWKS JSON string', () => {

@@ -4,6 +4,9 @@
 //! prints a SKIPPED line and passes. Each file's outcome must match the source's
 //! expectation except for the cases listed, with a reason, in `DEVIATIONS.md`.
 //!
+//! `parity.rs` also gives every compact-JWS vector and the committed jose corpus
+//! (tests/parity/) their native verdicts, for the JS tests to compare each runtime with.
+//!
 //! Run: `cargo test --test vectors` (summary lines go straight to stderr).
 // Signatures are checked by the crate's own verifiers here: the build without them
 // (`--no-default-features`) runs the session and unit tests only.
@@ -15,6 +18,7 @@ mod jose;
 mod ecdsa;
 mod ed25519;
 mod hmac;
+mod parity;
 mod rfc7520;
 mod rsa_pkcs1;
 mod rsa_pss;

@@ -38,7 +38,10 @@ pub(super) fn signature<S: Sink>(st: &mut State<'_>, input: &Inputs<'_>, sink: &
             sink.skip(id::SIGNATURE, || format!("signature not checked: {why}"));
             return true;
         }
-        Some(verdict) => outside_verdict(verdict, keys, alg, candidates),
+        Some(verdict) => match st.found.signature.as_deref() {
+            Some(sig) => outside_verdict(verdict, keys, alg, candidates, sig),
+            None => return true,
+        },
         None if !cfg!(feature = "signature") => {
             sink.skip(id::SIGNATURE, || "this build has no signature crypto (tokenward/lite)".into());
             return true;
@@ -80,18 +83,27 @@ fn choose_alg(input: &Inputs<'_>, header: &Header) -> Result<Algorithm, Error> {
 /// An outside verifier's answer, held to the core's own choice: only a key of this key set
 /// among the candidates (positions in `keys()`) the core selected for this algorithm can
 /// have verified the token.
-fn outside_verdict(verdict: &Verdict, keys: &KeySet, alg: Algorithm, candidates: &[usize]) -> Result<String, Error> {
+fn outside_verdict(
+    verdict: &Verdict,
+    keys: &KeySet,
+    alg: Algorithm,
+    candidates: &[usize],
+    signature: &[u8],
+) -> Result<String, Error> {
     match &verdict.0 {
-        Outcome::Verified { .. } => verdict
-            .verified_key(keys, candidates)
-            .filter(|k| k.allows(alg))
-            .map(|k| format!("{} (by WebCrypto)", k.describe()))
-            .ok_or_else(|| {
+        Outcome::Verified { .. } => {
+            let key = verdict.verified_key(keys, candidates).filter(|k| k.allows(alg)).ok_or_else(|| {
                 Error::new(
                     ErrorKind::SignatureInvalid,
                     "the outside verifier named a key that was not a candidate of this key set",
                 )
-            }),
+            })?;
+            // No verifier's "yes" stands for a signature this key could not have made.
+            if key.signature_len().is_some_and(|len| len != signature.len()) {
+                return Err(does_not_verify(alg));
+            }
+            Ok(format!("{} (by WebCrypto)", key.describe()))
+        }
         Outcome::Invalid | Outcome::Unavailable(_) => Err(does_not_verify(alg)),
     }
 }
