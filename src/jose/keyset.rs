@@ -89,6 +89,16 @@ impl Key {
         }
     }
 
+    /// Whether `signature` has the shape only a genuine signature by this key can have: its
+    /// length (`signature_len`) and, for Ed25519, S < L and R not of small order. Checked by
+    /// the core before any verifier, so that none (WebCrypto, node:crypto) answers otherwise.
+    pub(crate) fn could_have_signed(&self, signature: &[u8]) -> bool {
+        let length_ok = self.signature_len().is_none_or(|len| len == signature.len());
+        let strict = !matches!(self.material, KeyMaterial::Ed25519 { .. })
+            || crate::jose::points::ed25519_strict_signature(signature);
+        length_ok && strict
+    }
+
     /// Whether this key may verify `alg`: the family must match, and a key that names its
     /// `alg` is used for that algorithm only.
     pub fn allows(&self, alg: Algorithm) -> bool {

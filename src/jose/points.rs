@@ -62,9 +62,39 @@ pub(crate) fn ed25519_small_order(x: &[u8; 32]) -> bool {
     SMALL_ORDER.iter().any(|h| hex(h) == x)
 }
 
+/// The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+const ED25519_L: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+/// Whether an Ed25519 signature R || S is one a strict verifier can accept: S < L (RFC 8032
+/// 5.1.7) and R not of small order (ed25519-dalek's `verify_strict`). Checked before any
+/// verifier: WebCrypto's Ed25519 accepts an identity R, so without this the answer would
+/// depend on who checks the signature.
+pub(crate) fn ed25519_strict_signature(sig: &[u8]) -> bool {
+    let (Ok(r), Some(s)) = (<[u8; 32]>::try_from(&sig[..sig.len().min(32)]), sig.get(32..64)) else { return false };
+    let s_below_l = s.iter().rev().zip(ED25519_L.iter().rev()).find(|(a, b)| a != b).is_some_and(|(a, b)| a < b);
+    sig.len() == 64 && s_below_l && !ed25519_small_order(&r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strict_ed25519_signatures_have_s_below_l_and_r_not_of_small_order() {
+        let mut sig = [0u8; 64];
+        sig[0] = 9; // R: not a small-order encoding
+        assert!(ed25519_strict_signature(&sig));
+        sig[32..].copy_from_slice(&ED25519_L);
+        assert!(!ed25519_strict_signature(&sig), "S = L");
+        sig[32] -= 1;
+        assert!(ed25519_strict_signature(&sig), "S = L - 1");
+        sig[..32].copy_from_slice(&hex(SMALL_ORDER[0]));
+        assert!(!ed25519_strict_signature(&sig), "small-order R");
+        assert!(!ed25519_strict_signature(&sig[..63]));
+    }
 
     #[test]
     fn the_generators_are_on_their_curves_and_a_nudged_point_is_not() {

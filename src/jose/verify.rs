@@ -6,7 +6,7 @@ use crate::jose::compact::Token;
 use crate::jose::error::{Error, ErrorKind, Result};
 #[cfg(feature = "signature")]
 use crate::jose::header::Header;
-use crate::jose::keyset::{Key, KeySet};
+use crate::jose::keyset::KeySet;
 use crate::jose::limits::{MAX_CLOCK_TOLERANCE, MAX_NUMERIC_DATE};
 use crate::jose::options::VerifyOptions;
 
@@ -146,8 +146,8 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
         return Err(Error::new(ErrorKind::KeyNotFound, "no key set given"));
     };
     // A signature no candidate could have made is refused here, whoever would check it.
-    let fits = |i: &usize| input.keys.and_then(|k| k.keys().get(*i)).and_then(Key::signature_len);
-    if candidates.iter().all(|i| fits(i).is_some_and(|len| len != signature.len())) {
+    let fits = |i: &usize| input.keys.and_then(|k| k.keys().get(*i)).is_some_and(|k| k.could_have_signed(&signature));
+    if !candidates.iter().any(fits) {
         return Err(checks::does_not_verify(alg));
     }
     let token = input.token;

@@ -99,7 +99,7 @@ fn outside_verdict(
                 )
             })?;
             // No verifier's "yes" stands for a signature this key could not have made.
-            if key.signature_len().is_some_and(|len| len != signature.len()) {
+            if !key.could_have_signed(signature) {
                 return Err(does_not_verify(alg));
             }
             Ok(format!("{} (by WebCrypto)", key.describe()))
