@@ -17,6 +17,7 @@ pub(crate) mod keyset;
 pub(crate) mod kind;
 pub mod limits;
 pub(crate) mod montgomery;
+pub mod node_crypto;
 pub(crate) mod options;
 pub(crate) mod points;
 pub(crate) mod roca;

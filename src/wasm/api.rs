@@ -187,6 +187,9 @@ pub struct JsKeySet {
     /// The JS parts of the tokens this set verified, for its cache hits.
     #[cfg(any(feature = "signature", feature = "webcrypto"))]
     memo: PartsMemo,
+    /// node:crypto KeyObjects, by key position (see `native`).
+    #[cfg(feature = "signature")]
+    pub(crate) native_keys: RefCell<HashMap<usize, JsValue>>,
     /// WebCrypto keys imported for verifyAsync, by key position and algorithm: one import
     /// per key, shared by concurrent calls (the Promise is kept, not its result).
     #[cfg(any(feature = "signature", feature = "webcrypto"))]
@@ -210,6 +213,8 @@ impl JsKeySet {
             #[cfg(any(feature = "signature", feature = "webcrypto"))]
             memo: PartsMemo::new(inner.cache_stats().capacity),
             inner,
+            #[cfg(feature = "signature")]
+            native_keys: RefCell::default(),
             #[cfg(any(feature = "signature", feature = "webcrypto"))]
             crypto_keys: RefCell::default(),
         }
@@ -348,7 +353,16 @@ pub fn verify(
 ) -> JsResult<JsToken> {
     let token = token_text(&token)?;
     let (opts, now) = options::parse(options)?;
-    crate::verify(&token, &keys.inner, &opts, now).map(|t| keys.memo.token(t)).map_err(to_js)
+    // crate::verify, with the host's native crypto for the signature where it has it.
+    let verified = match crate::verify_start(&token, &keys.inner, &opts, now) {
+        Ok(crate::Started::Verified(t)) => Ok(t),
+        Ok(crate::Started::NeedsSignature(p)) => {
+            let verdict = super::native::verdict(keys, &p).unwrap_or_else(|| p.verify_here(&keys.inner));
+            crate::verify_finish(p, &verdict, &keys.inner, &opts, now)
+        }
+        Err(e) => Err(e),
+    };
+    verified.map(|t| keys.memo.token(t)).map_err(to_js)
 }
 
 /// Every check with pass / fail / skipped and a reason. `keys` may be null (signature
@@ -430,6 +444,11 @@ impl JsKeySet {
         now: i64,
         done: impl FnOnce(crate::Result<crate::Token>) -> JsResult<JsValue> + 'static,
     ) -> js_sys::Promise {
+        // Where the host has a synchronous native verifier (Node), it answers at once.
+        #[cfg(feature = "signature")]
+        if let Some(verdict) = super::native::verdict(self, &pending) {
+            return settle(done(crate::verify_finish(pending, &verdict, &self.inner, &opts, now)));
+        }
         let checks = self.webcrypto_checks(&pending);
         let finish = Rc::new(Finish {
             keys: Arc::clone(&self.inner),

@@ -87,3 +87,32 @@ test('explain without a key set skips the signature check', () => {
   assert.ok(sig.length > 0, JSON.stringify(r.checks));
   assert.equal(r.claims.sub, 'u1');
 });
+
+test('Node checks signatures with node:crypto; a throwing native call falls back to the Wasm verifier', async () => {
+  const { constants, createPublicKey, verify } = await import('node:crypto');
+  const calls = [];
+  const importKey = (jwk) => createPublicKey({ key: jwk, format: 'jwk' });
+  const real = (key, digest, pss, p1363, message, signature) =>
+    verify(digest, message, pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: -1 } : p1363 ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
+  const fresh = () => new tw.KeySet(fx.jwks, { cacheSize: 0 });
+  try {
+    tw.__setNativeVerifier(importKey, (...args) => {
+      calls.push(args[1]);
+      return real(...args);
+    });
+    assert.equal(tw.verify(fx.token, fresh(), opts).claims.sub !== undefined, true);
+    assert.equal(calls.length, 1, 'the signature went to node:crypto');
+    assert.equal((await tw.verifyAsync(fx.token, fresh(), opts)).kind, 'access');
+    assert.equal(calls.length, 2, 'verifyAsync too');
+    // Its answer is the one that counts...
+    tw.__setNativeVerifier(importKey, () => false);
+    assertTokenError(() => tw.verify(fx.token, fresh(), opts), 'signature_invalid');
+    // ...and where it throws, the Wasm verifier decides.
+    tw.__setNativeVerifier(importKey, () => {
+      throw new Error('no such algorithm');
+    });
+    assert.ok(tw.verify(fx.token, fresh(), opts));
+  } finally {
+    tw.__setNativeVerifier(importKey, real);
+  }
+});

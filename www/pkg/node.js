@@ -1,9 +1,26 @@
 // Node entry: Node has no fetch of file: URLs, so read the Wasm beside this file and
 // instantiate it synchronously; importers then use the API without awaiting init().
+import { constants, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { initSync } from './tokenward.js';
+import * as glue from './tokenward.js';
 
-initSync({ module: readFileSync(new URL('./tokenward_bg.wasm', import.meta.url)) });
+glue.initSync({ module: readFileSync(new URL('./tokenward_bg.wasm', import.meta.url)) });
+
+// Signatures by node:crypto, synchronously (verify and verifyAsync): the core chose the key and
+// the parameters (src/jose/node_crypto.rs) and decides everything else; this only maps them onto
+// crypto.verify. A throw here hands the check back to the Wasm verifier. Builds without
+// signature crypto (lite, inspect) have no such hook: they verify through WebCrypto only.
+glue.__setNativeVerifier?.(
+  (jwk) => createPublicKey({ key: jwk, format: 'jwk' }),
+  (key, digest, pss, ieeeP1363, message, signature) => {
+    const options = pss
+      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+      : ieeeP1363
+        ? { key, dsaEncoding: 'ieee-p1363' }
+        : key;
+    return nodeVerify(digest, message, options, signature);
+  },
+);
 
 export * from './tokenward.js';
 // Already instantiated above; `ready` is here so code written for the browser entries' lazy
