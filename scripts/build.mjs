@@ -4,7 +4,8 @@
 // time, so stale snippets or entries never survive.
 //
 // Four flavours from one crate, each with the same entries (node, browser, workerd):
-//   pkg/        full: decode, verify, explain, every algorithm, the session (api,signature,session)
+//   pkg/        full: decode, verify, explain, every algorithm, the guard, the session
+//               (api,guard,signature,session; SHA-2 at full speed for HMAC)
 //   pkg/lite/   no signature crypto (--no-default-features --features api): decode and explain only, a fraction
 //               of the size, for pages that never verify (exported as "tokenward/lite")
 //   pkg/inspect/  lite plus WebCrypto verifyAsync and the inspector's bindings (--features
@@ -12,6 +13,7 @@
 //   pkg/session/  the session machine alone (--features session): SessionCore, no signature
 //               crypto (the driver checks ID-token signatures with WebCrypto), for
 //               "tokenward/session" and "tokenward/browser"
+// The three smaller ones add compact-hash (SHA-2 in its compact form: smaller, slower).
 //
 // Usage: node scripts/build.mjs
 //   Runs `scripts/ensure-tools.sh build` first (no root, no chromium: only ./run test needs it);
@@ -58,12 +60,12 @@ const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 const FLAVOURS = [
   // Not cargo's default features: those add the jsonwebtoken adapter, which is Rust-only.
   { dir: pkgDir, noDefaultFeatures: true, features: 'api,guard,signature,session' },
-  { dir: join(pkgDir, 'lite'), noDefaultFeatures: true, features: 'api' },
-  { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect' },
+  { dir: join(pkgDir, 'lite'), noDefaultFeatures: true, features: 'api,compact-hash' },
+  { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect,compact-hash' },
   {
     dir: join(pkgDir, 'session'),
     noDefaultFeatures: true,
-    features: 'session',
+    features: 'session,compact-hash',
     pageEntries: BROWSER_ENTRIES,
   },
 ];

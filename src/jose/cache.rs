@@ -1,20 +1,18 @@
 //! Verified-token cache: an edge guard sees the same few tokens again and again, and the
 //! signature of a token under a given key set never changes, so it is checked once.
 //!
-//! - Keyed by SHA-256 of the whole compact token: a hit is the same bytes, signature
-//!   included.
+//! - Keyed by a 64-bit SipHash of the whole compact token (a table hash, fast on the token's
+//!   kilobyte); a hit compares the whole token, signature included, so a collision is a miss
+//!   and can never pass a forged token.
 //! - Only successful verifications are stored; failures are always recomputed.
-//! - An entry is never served once `now >= exp`; expired entries are removed when looked up
-//!   or purged by an insert at capacity.
+//! - An entry is never served once `now >= exp`; an expired entry is removed when looked up.
 //! - A hit is not a pass: the algorithm allow-list and every claim check (times, issuer,
 //!   audience, azp, kind, required claims) run again with the caller's options and `now`.
-//! - Bounded: at capacity, expired entries go first, then the least recently used one.
-//!   Eviction scans the entries (O(capacity), only on inserting a miss).
+//! - Bounded: at capacity the least recently used entry goes, in O(log n).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
-
-use sha2::{Digest, Sha256};
 
 use crate::jose::compact::Token;
 
@@ -23,10 +21,19 @@ use crate::jose::compact::Token;
 /// holds a few MB, with the largest accepted (64 KiB) up to tens of MB.
 pub const DEFAULT_CACHE_SIZE: usize = 1024;
 
-pub(crate) type Fingerprint = [u8; 32];
+/// A token as the cache knows it: its hash and its whole text.
+#[derive(Debug, Clone)]
+pub(crate) struct CacheKey {
+    hash: u64,
+    text: Box<str>,
+}
 
-pub(crate) fn fingerprint(token: &str) -> Fingerprint {
-    Sha256::digest(token.as_bytes()).into()
+pub(crate) fn key(token: &str) -> CacheKey {
+    // SipHash-1-3 with fixed keys: not collision-resistant against a chosen token, which a
+    // full comparison makes harmless (a collision costs one verification).
+    let mut h = std::hash::DefaultHasher::new();
+    token.hash(&mut h);
+    CacheKey { hash: h.finish(), text: token.into() }
 }
 
 /// Counters (public: `KeySet::cache_stats`, and `keySet.cacheStats` in JS).
@@ -45,16 +52,27 @@ pub(crate) struct TokenCache {
 
 #[derive(Default)]
 struct Inner {
-    entries: HashMap<Fingerprint, Entry>,
+    entries: HashMap<u64, Entry>,
+    /// Last use -> hash: the least recently used entry is the first.
+    order: BTreeMap<u64, u64>,
     tick: u64,
     hits: u64,
     misses: u64,
 }
 
 struct Entry {
+    text: Box<str>,
     token: Token,
     exp: i64,
     last_used: u64,
+}
+
+impl Inner {
+    fn remove(&mut self, hash: u64) {
+        if let Some(e) = self.entries.remove(&hash) {
+            self.order.remove(&e.last_used);
+        }
+    }
 }
 
 impl TokenCache {
@@ -62,17 +80,21 @@ impl TokenCache {
         Self { capacity, inner: Mutex::new(Inner::default()) }
     }
 
-    pub fn get(&self, key: &Fingerprint, now: i64) -> Option<Token> {
+    pub fn get(&self, key: &CacheKey, now: i64) -> Option<Token> {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         inner.tick += 1;
         let tick = inner.tick;
-        let found = match inner.entries.get_mut(key) {
+        let found = match inner.entries.get_mut(&key.hash) {
+            Some(e) if e.text != key.text => None,
             Some(e) if now < e.exp => {
-                e.last_used = tick;
-                Some(e.token.clone())
+                let previous = std::mem::replace(&mut e.last_used, tick);
+                let token = e.token.clone();
+                inner.order.remove(&previous);
+                inner.order.insert(tick, key.hash);
+                Some(token)
             }
             Some(_) => {
-                inner.entries.remove(key);
+                inner.remove(key.hash);
                 None
             }
             None => None,
@@ -86,27 +108,67 @@ impl TokenCache {
     }
 
     /// Store a token that just verified; `exp` is its expiry (verified tokens have one).
-    pub fn insert(&self, key: Fingerprint, token: Token, exp: i64, now: i64) {
+    pub fn insert(&self, key: CacheKey, token: Token, exp: i64, now: i64) {
         if self.capacity == 0 || now >= exp {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.entries.len() >= self.capacity && !inner.entries.contains_key(&key) {
-            inner.entries.retain(|_, e| now < e.exp);
-            if inner.entries.len() >= self.capacity {
-                let oldest = inner.entries.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| *k);
-                if let Some(k) = oldest {
-                    inner.entries.remove(&k);
-                }
-            }
+        // The same hash (this token again, or a colliding one): the new entry replaces it.
+        inner.remove(key.hash);
+        while inner.entries.len() >= self.capacity {
+            let Some((_, oldest)) = inner.order.pop_first() else { break };
+            inner.entries.remove(&oldest);
         }
         inner.tick += 1;
         let last_used = inner.tick;
-        inner.entries.insert(key, Entry { token, exp, last_used });
+        inner.order.insert(last_used, key.hash);
+        inner.entries.insert(key.hash, Entry { text: key.text, token, exp, last_used });
     }
 
     pub fn stats(&self) -> CacheStats {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         CacheStats { hits: inner.hits, misses: inner.misses, entries: inner.entries.len(), capacity: self.capacity }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(sub: &str) -> Token {
+        let claims = format!(r#"{{"sub":"{sub}","exp":100}}"#);
+        let t = format!(
+            "{}.{}.c2ln",
+            crate::jose::b64::encode(br#"{"alg":"HS256"}"#),
+            crate::jose::b64::encode(claims.as_bytes())
+        );
+        crate::jose::compact::decode_token(&t).unwrap()
+    }
+
+    #[test]
+    fn a_hash_collision_is_a_miss_never_a_hit() {
+        let cache = TokenCache::new(4);
+        let real = key("a.b.c");
+        cache.insert(real.clone(), token("u1"), 100, 0);
+        assert!(cache.get(&real, 1).is_some());
+        let forged = CacheKey { hash: real.hash, text: "a.b.forged".into() };
+        assert!(cache.get(&forged, 1).is_none(), "same hash, other token");
+        assert_eq!(cache.stats().misses, 1);
+    }
+
+    #[test]
+    fn the_least_recently_used_entry_goes_first() {
+        let cache = TokenCache::new(2);
+        let (a, b, c) = (key("a"), key("b"), key("c"));
+        cache.insert(a.clone(), token("a"), 100, 0);
+        cache.insert(b.clone(), token("b"), 100, 0);
+        assert!(cache.get(&a, 1).is_some());
+        cache.insert(c.clone(), token("c"), 100, 0);
+        assert!(cache.get(&b, 1).is_none(), "b was the least recently used");
+        assert!(cache.get(&a, 1).is_some() && cache.get(&c, 1).is_some());
+        assert_eq!(cache.stats().entries, 2);
+        // Expired entries are never served.
+        assert!(cache.get(&a, 100).is_none());
+        assert_eq!(cache.stats().entries, 1);
     }
 }

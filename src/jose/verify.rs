@@ -64,7 +64,7 @@ pub struct PendingSignature {
     message: Vec<u8>,
     signature: Vec<u8>,
     token: Token,
-    fingerprint: crate::jose::cache::Fingerprint,
+    cache_key: crate::jose::cache::CacheKey,
 }
 
 impl PendingSignature {
@@ -110,12 +110,12 @@ pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) 
     let input = Inputs { token, keys: Some(keys), opts, now, verdict: None };
     validate_options(opts)?;
     validate_now(now)?;
-    let fingerprint = crate::jose::cache::fingerprint(token);
-    if let Some(hit) = keys.cache().get(&fingerprint, now) {
+    let cache_key = crate::jose::cache::key(token);
+    if let Some(hit) = keys.cache().get(&cache_key, now) {
         checks::first_failure(&input, Mode::Verified(&hit))?;
         return Ok(Started::Verified(hit));
     }
-    let pending = pending(&input, fingerprint)?;
+    let pending = pending(&input, cache_key)?;
     if pending.alg.family() == crate::KeyFamily::Hmac {
         #[cfg(feature = "signature")]
         {
@@ -134,10 +134,10 @@ pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) 
 pub fn explain_signature_input(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<PendingSignature> {
     validate_options(opts)?;
     let input = Inputs { token, keys: Some(keys), opts, now: 0, verdict: None };
-    pending(&input, crate::jose::cache::fingerprint(token))
+    pending(&input, crate::jose::cache::key(token))
 }
 
-fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> Result<PendingSignature> {
+fn pending(input: &Inputs<'_>, cache_key: crate::jose::cache::CacheKey) -> Result<PendingSignature> {
     let found = checks::first_failure(input, Mode::UntilSignature)?;
     let (Some(header), Some(claims), Some(alg), Some(candidates), Some(signature)) =
         (found.header, found.claims, found.alg, found.candidates, found.signature)
@@ -159,7 +159,7 @@ fn pending(input: &Inputs<'_>, fingerprint: crate::jose::cache::Fingerprint) -> 
         message,
         signature,
         token: Token::new(header, claims),
-        fingerprint,
+        cache_key,
     })
 }
 
@@ -187,7 +187,7 @@ pub fn verify_finish(
     let input = Inputs { token: "", keys: Some(keys), opts, now, verdict: None };
     checks::first_failure(&input, Mode::Verified(&pending.token))?;
     if let Some(exp) = pending.token.claims().exp() {
-        keys.cache().insert(pending.fingerprint, pending.token.clone(), exp, now);
+        keys.cache().insert(pending.cache_key, pending.token.clone(), exp, now);
     }
     Ok(pending.token)
 }

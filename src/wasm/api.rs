@@ -38,11 +38,29 @@ pub struct JsUnverifiedToken {
 /// A verified token's frozen JS header and claims and its roles and scopes, built once per
 /// token and shared by every cache hit (see `PartsMemo`).
 struct JsParts {
-    header: JsValue,
-    claims: JsValue,
+    header: Lazy,
+    claims: Lazy,
     realm_roles: Vec<String>,
     resource_roles: Vec<(String, Vec<String>)>,
     scopes: Vec<String>,
+}
+
+/// A frozen JS object made from validated JSON text on first use: a caller that reads only
+/// `claims` (or nothing, as a guard checking roles) never pays for the header's.
+struct Lazy {
+    json: Box<str>,
+    value: std::cell::OnceCell<JsValue>,
+}
+
+impl Lazy {
+    // Tokens are made only by the flavours that verify (lite decodes only).
+    #[cfg_attr(not(any(feature = "signature", feature = "webcrypto")), allow(dead_code))]
+    fn new(json: &str) -> Self {
+        Self { json: json.into(), value: std::cell::OnceCell::new() }
+    }
+    fn get(&self) -> JsValue {
+        self.value.get_or_init(|| super::errors::parse_frozen(&self.json)).clone()
+    }
 }
 
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
@@ -85,8 +103,8 @@ impl PartsMemo {
         }
         let c = t.claims();
         let parts = Rc::new(JsParts {
-            header: super::errors::parse_frozen(t.header().json()),
-            claims: super::errors::parse_frozen(c.json()),
+            header: Lazy::new(t.header().json()),
+            claims: Lazy::new(c.json()),
             realm_roles: owned(c.realm_roles()),
             resource_roles: c.resource_roles_by_client().into_iter().map(|(k, r)| (k.to_owned(), owned(r))).collect(),
             scopes: owned(c.scopes()),
@@ -134,11 +152,11 @@ impl JsUnverifiedToken {
 impl JsToken {
     #[wasm_bindgen(getter, unchecked_return_type = "JoseHeader")]
     pub fn header(&self) -> JsValue {
-        self.parts.header.clone()
+        self.parts.header.get()
     }
     #[wasm_bindgen(getter, unchecked_return_type = "Claims")]
     pub fn claims(&self) -> JsValue {
-        self.parts.claims.clone()
+        self.parts.claims.get()
     }
     #[wasm_bindgen(getter, unchecked_return_type = "TokenKind")]
     pub fn kind(&self) -> String {
@@ -174,7 +192,7 @@ impl JsToken {
     }
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
-        to_json(&self.parts.header, &self.parts.claims, self.kind)
+        to_json(&self.parts.header.get(), &self.parts.claims.get(), self.kind)
     }
 }
 
