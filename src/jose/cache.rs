@@ -1,7 +1,7 @@
 //! Verified-token cache: an edge guard sees the same few tokens again and again, and the
 //! signature of a token under a given key set never changes, so it is checked once.
 //!
-//! - Keyed by a 64-bit SipHash of the whole compact token (a table hash, fast on the token's
+//! - Keyed by a 64-bit FxHash of the whole compact token (a table hash, fast on the token's
 //!   kilobyte); a hit compares the whole token, signature included, so a collision is a miss
 //!   and can never pass a forged token.
 //! - Only successful verifications are stored; failures are always recomputed.
@@ -29,9 +29,9 @@ pub(crate) struct CacheKey {
 }
 
 pub(crate) fn key(token: &str) -> CacheKey {
-    // SipHash-1-3 with fixed keys: not collision-resistant against a chosen token, which a
-    // full comparison makes harmless (a collision costs one verification).
-    let mut h = std::hash::DefaultHasher::new();
+    // Not collision-resistant against a chosen token, which the full comparison makes harmless
+    // (a collision costs one verification, or evicts the entry it collides with).
+    let mut h = rustc_hash::FxHasher::default();
     token.hash(&mut h);
     CacheKey { hash: h.finish(), text: token.into() }
 }

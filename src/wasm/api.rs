@@ -1,7 +1,6 @@
 //! The verification API's bindings (`tokenward`, `tokenward/lite`): `Token`, `KeySet`,
 //! `decode`, `verify`, `explain`, `verifyAsync`. Each method a line or two over the core.
 
-#[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::cell::RefCell;
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::collections::HashMap;
@@ -351,7 +350,20 @@ pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
             crate::jose::limits::MAX_TOKEN_BYTES
         ))));
     }
-    Ok(String::from(text))
+    TOKEN_BYTES.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        // At most 3 UTF-8 bytes per UTF-16 unit: the whole text always fits.
+        buf.resize(units * 3, 0);
+        let written = super::errors::encode_into(text, &wasm_bindgen::memory(), buf.as_ptr() as u32, buf.len() as u32);
+        let bytes = buf.get(..written as usize).unwrap_or_default();
+        // encodeInto writes UTF-8 (lone surrogates as U+FFFD): valid by construction.
+        std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| to_js(crate::Error::malformed("token is not text")))
+    })
+}
+
+thread_local! {
+    /// The buffer every token string is copied into (see `token_text`).
+    static TOKEN_BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Decode without verifying. Never use the result to authorize.

@@ -16,10 +16,10 @@ pub(crate) fn strings(items: &[&str]) -> Array {
 }
 
 /// A plain object from (name, value) pairs.
-pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
+pub(crate) fn object(fields: &[(&'static str, JsValue)]) -> JsValue {
     let obj = Object::new();
     for (name, value) in fields {
-        let _ = Reflect::set(&obj, &JsValue::from_str(name), value);
+        let _ = Reflect::set(&obj, &super::names::name(name), value);
     }
     obj.into()
 }

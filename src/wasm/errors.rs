@@ -12,6 +12,10 @@ extern "C" {
     #[wasm_bindgen(constructor, js_class = "TokenError")]
     fn new(code: &str, message: &str, claim: Option<String>) -> JsTokenError;
 
+    /// `TextEncoder.encodeInto(text, memory[ptr..ptr + capacity])`: the bytes written.
+    #[wasm_bindgen(js_name = encodeInto)]
+    pub(crate) fn encode_into(text: &js_sys::JsString, memory: &JsValue, ptr: u32, capacity: u32) -> u32;
+
     /// JSON.parse with every object and array frozen.
     #[wasm_bindgen(js_name = parseFrozen)]
     pub(crate) fn parse_frozen(text: &str) -> JsValue;

@@ -15,7 +15,7 @@ pub(crate) fn parse(value: JsValue) -> JsResult<(VerifyOptions, i64)> {
     let mut opts = VerifyOptions::default();
     let mut now = None;
     if let Some(obj) = known_members(&value, "", &KNOWN)? {
-        let get = |name: &str| Reflect::get(obj, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
+        let get = |n: &'static str| Reflect::get(obj, &super::names::name(n)).ok().filter(|v| !v.is_undefined());
         if let Some(v) = get("issuer") {
             opts.issuer = one_or_many("issuer", &v)?;
         }

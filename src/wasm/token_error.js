@@ -25,3 +25,10 @@ export function parseFrozen(text) {
   return deepFreeze(JSON.parse(text));
 }
 
+
+// A token's UTF-8 bytes straight into a buffer the Wasm side reuses: one native copy (a token is
+// ASCII), where passing a string walks it char by char in JS first. Returns the bytes written.
+const encoder = new TextEncoder();
+export function encodeInto(text, memory, ptr, capacity) {
+  return encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, capacity)).written;
+}
