@@ -3,12 +3,14 @@
 # developer's warm one run the same script. Everything comes from package registries
 # (rustup, crates.io, npm, apt): nothing downloads a prebuilt binary from elsewhere.
 #
-# Usage: scripts/ensure-tools.sh build|test
+# Usage: scripts/ensure-tools.sh build|test|fuzz
 #   build  for ./run build, ./run demo and npm run build: the Rust toolchain pinned in
 #          rust-toolchain.toml with its wasm32 target, wasm-bindgen-cli, node_modules.
 #          Needs no root (the demo serves the user's own browser: no chromium).
-#   test   for ./run test: build's tools, rustfmt and clippy, and Debian's chromium for the
-#          browser tests (apt-get, as root, only when /usr/bin/chromium is missing).
+#   test   for ./run test: build's tools, rustfmt and clippy, fuzz's tools, and Debian's
+#          chromium for the browser tests (apt-get, as root, only when /usr/bin/chromium is
+#          missing).
+#   fuzz   for ./run fuzz: the pinned toolchain, a nightly one and cargo-fuzz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +18,9 @@ say() { printf '[ensure-tools] %s\n' "$*" >&2; }
 
 mode="${1:-}"
 case "$mode" in
-  build | test) ;;
+  build | test | fuzz) ;;
   *)
-    printf 'usage: scripts/ensure-tools.sh build|test\n' >&2
+    printf 'usage: scripts/ensure-tools.sh build|test|fuzz\n' >&2
     exit 2
     ;;
 esac
@@ -78,6 +80,24 @@ ensure_node_modules() {
   fi
 }
 
+# cargo fuzz needs a nightly rustc (its sanitizer-coverage flags); everything else stays on the
+# pinned toolchain. Any nightly does: installed only when there is none (a dated one, such as
+# nightly-2026-05-20, is not what `cargo +nightly` runs). cargo-fuzz at the version
+# scripts/fuzz.sh was written for, built with the pinned toolchain (under 2.5 minutes, one core).
+CARGO_FUZZ_VERSION=0.13.2
+ensure_fuzz() {
+  local have
+  if ! rustup toolchain list | grep -q '^nightly-[a-z]'; then
+    say "rustup toolchain install nightly --profile minimal (for cargo fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  have="$(cargo fuzz --version 2>/dev/null | awk '{ print $2 }' || true)"
+  if [[ "$have" != "$CARGO_FUZZ_VERSION" ]]; then
+    say "cargo install --locked cargo-fuzz --version $CARGO_FUZZ_VERSION (found: ${have:-none}; takes a few minutes)"
+    cargo install -q --locked --force cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+  fi
+}
+
 # The browser tests drive Debian's chromium: playwright's own browser download is not reachable.
 ensure_chromium() {
   if [[ ! -x /usr/bin/chromium ]]; then
@@ -92,10 +112,15 @@ ensure_chromium() {
 }
 
 ensure_toolchain
+if [[ "$mode" == fuzz ]]; then
+  ensure_fuzz
+  exit 0
+fi
 ensure_rustup_parts target wasm32-unknown-unknown
 ensure_wasm_bindgen
 ensure_node_modules
 if [[ "$mode" == test ]]; then
   ensure_rustup_parts component rustfmt clippy
+  ensure_fuzz
   ensure_chromium
 fi
