@@ -10,6 +10,9 @@
 //!   audience, azp, kind, required claims) run again with the caller's options and `now`.
 //! - Bounded: at capacity the least recently used entry goes, in O(log n).
 
+// Built without the verification API (the session's Wasm), nothing consults the cache.
+#![cfg_attr(not(feature = "api"), allow(dead_code))]
+
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;

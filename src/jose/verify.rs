@@ -111,7 +111,7 @@ pub fn verify_start(token: &str, keys: &KeySet, opts: &VerifyOptions, now: i64) 
     validate_options(opts)?;
     validate_now(now)?;
     let cache_key = crate::jose::cache::key(token);
-    if let Some(hit) = keys.cache().get(&cache_key, now) {
+    if let Some(hit) = cache_get(keys, &cache_key, now) {
         checks::first_failure(&input, Mode::Verified(&hit))?;
         return Ok(Started::Verified(hit));
     }
@@ -187,10 +187,27 @@ pub fn verify_finish(
     let input = Inputs { token: "", keys: Some(keys), opts, now, verdict: None };
     checks::first_failure(&input, Mode::Verified(&pending.token))?;
     if let Some(exp) = pending.token.claims().exp() {
-        keys.cache().insert(pending.cache_key, pending.token.clone(), exp, now);
+        cache_insert(keys, pending.cache_key, &pending.token, exp, now);
     }
     Ok(pending.token)
 }
+
+// The verified-token cache serves the verification API (`api`): the session alone verifies each
+// ID token once, so its build leaves the cache's code out (5 KB of gzip).
+#[cfg(feature = "api")]
+fn cache_get(keys: &KeySet, key: &crate::jose::cache::CacheKey, now: i64) -> Option<Token> {
+    keys.cache().get(key, now)
+}
+#[cfg(feature = "api")]
+fn cache_insert(keys: &KeySet, key: crate::jose::cache::CacheKey, token: &Token, exp: i64, now: i64) {
+    keys.cache().insert(key, token.clone(), exp, now);
+}
+#[cfg(not(feature = "api"))]
+fn cache_get(_: &KeySet, _: &crate::jose::cache::CacheKey, _: i64) -> Option<Token> {
+    None
+}
+#[cfg(not(feature = "api"))]
+fn cache_insert(_: &KeySet, _: crate::jose::cache::CacheKey, _: &Token, _: i64, _: i64) {}
 
 /// Every option and `now` checked by the core, whoever built them (the Rust API is typed but
 /// unbounded): a value that would switch a check off, or overflow the time arithmetic, is an
