@@ -2,7 +2,14 @@
 // instantiate it synchronously; importers then use the API without awaiting init().
 import { constants, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import * as glue from './tokenward.js';
+
+// Node 20's V8 (11.3) aborts the whole process ("Fatal error ... unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when it deoptimises a function at an inlined call of
+// a Wasm export that returns a JS value (externref), which most of these exports do. Inlining
+// such calls is switched off there (process-wide, a little slower); later V8s handle the case.
+if (process.versions.v8.startsWith('11.3.')) setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 glue.initSync({ module: readFileSync(new URL('./tokenward_bg.wasm', import.meta.url)) });
 
