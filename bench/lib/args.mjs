@@ -5,12 +5,12 @@ import { BENCH } from './paths.mjs';
 export const USAGE = `usage: node bench/run.mjs [--quick] [--out FILE] [--only w1,w2] [--no-workerd] [--workerd-wall]
   --quick       tiny iteration counts: proves the harness works; the numbers mean nothing
   --out FILE    where to write the JSON (default bench/results/latest.json)
-  --only LIST   workloads to run: decode,cold-verify,zipf,keyset,instantiate,heap,size
+  --only LIST   workloads to run: decode,cold-verify,zipf,keyset,guard,instantiate,heap,size
   --no-workerd  skip the workerd runs
   --workerd-wall  time workerd cases from Node (wall time around each request less an empty
                 request's) instead of inside the worker: the fallback when the worker clock is frozen`;
 
-export const ALL_WORKLOADS = ['decode', 'cold-verify', 'zipf', 'keyset', 'instantiate', 'heap', 'size'];
+export const ALL_WORKLOADS = ['decode', 'cold-verify', 'zipf', 'keyset', 'guard', 'instantiate', 'heap', 'size'];
 
 export function parseArgs(argv) {
   const opts = { mode: 'full', out: join(BENCH, 'results', 'latest.json'), only: ALL_WORKLOADS, workerd: true };

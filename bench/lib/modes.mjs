@@ -9,6 +9,7 @@ export const MODES = {
     chunk: 1_000, // decode and Zipf are timed in chunks of this many calls, the event loop turning between
     coldChunk: 200, // cold verify: 5 rounds of 200 tokens per implementation
     zipfRequests: 100_000,
+    guardZipfRequests: 20_000, // per guard Zipf case (RS256 and ES256; Hono imports the key on every request)
     keysetIterations: 2_000,
     heapIterations: 1_000_000,
     heapSample: 100_000,
@@ -25,6 +26,7 @@ export const MODES = {
     chunk: 500,
     coldChunk: 10,
     zipfRequests: 1_000,
+    guardZipfRequests: 1_000,
     keysetIterations: 20,
     heapIterations: 1_000,
     heapSample: 250,

@@ -15,6 +15,14 @@ export function report({ meta, results, targets, sizes }) {
   if (meta.workerdMethod) out.push(`workerd (miniflare ${meta.versions.miniflare}): ${meta.workerdMethod}.`);
   out.push(
     'n/a: fast-jwt is Node-only; cf-worker-jwt has no PS256 / EdDSA; jose has no Wasm to instantiate.',
+    'guard: a Request with `Authorization: Bearer <token>` per call, iss and aud checked; the JWKS (Keycloak-shaped) from an',
+    '  in-process fetch stub; the ratio is to the jose guard (createRemoteJWKSet + jwtVerify). "first request": a fresh guard per call.',
+    ...(meta.nodeGuardV8Flags
+      ? [
+          `  Node guard rows ran with ${meta.nodeGuardV8Flags}: this V8 (${meta.v8}) aborts the process at a lazy deopt of an inlined`,
+          '  call of a Wasm export returning externref (GuardCore.check is one); see bench/node/v8-probe.mjs.',
+        ]
+      : []),
     'heap: HS256 (1e6 RS256 verifies would take minutes), one `node --expose-gc` child per impl; "tokenward" drops each Token',
     '  (freed by the finalizer) and lets the event loop turn every 1,000 calls; flat = over the 2nd half of the calls heapUsed',
     '  grows <= 1 MiB and Wasm memory <= 0.5 MiB (readings after gc()). +free() runs 1/4 of the calls, jose 1/20 (async WebCrypto HMAC).',

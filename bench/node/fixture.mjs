@@ -5,6 +5,9 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ALGS } from '../workloads/cold-verify.mjs';
 
 export const ISSUER = 'https://sso.example.test/realms/bench';
+export const AUDIENCE = 'account';
+/** Where Keycloak serves the realm's JWKS (the guard workload's fetch stub answers only this URL). */
+export const JWKS_URI = `${ISSUER}/protocol/openid-connect/certs`;
 
 /** A Keycloak-shaped access token payload; sub / jti / sid differ per token. */
 function claims(now, i) {
@@ -14,7 +17,7 @@ function claims(now, i) {
     auth_time: now - 20,
     jti: randomUUID(),
     iss: ISSUER,
-    aud: 'account',
+    aud: AUDIENCE,
     sub: randomUUID(),
     typ: 'Bearer',
     azp: 'bench-spa',
@@ -93,6 +96,8 @@ export async function makeFixture(mode) {
   const jwks = await keycloakJwks();
   return {
     issuer: ISSUER,
+    audience: AUDIENCE,
+    jwksUri: JWKS_URI,
     now,
     algs,
     keycloakJwks: jwks,

@@ -53,7 +53,9 @@ async function workerModules(copies) {
     { type: 'ESModule', path: join(BENCH, 'worker', 'peers.bundle.mjs'), contents: await peersBundle() },
     ...['cases.mjs', 'modes.mjs', 'runner.mjs', 'zipf.mjs'].map((f) => esm(join(BENCH, 'lib', f))),
     ...workloadModules(),
-    ...['workerd.js', 'tokenward.js', ...snippetFiles()].map((f) => fromPkg('ESModule', f, 'utf8')),
+    ...['workerd.js', 'guard-workerd.js', 'guard-driver.js', 'tokenward.js', ...snippetFiles()].map((f) =>
+      fromPkg('ESModule', f, 'utf8'),
+    ),
     fromPkg('CompiledWasm', 'tokenward_bg.wasm'),
     ...freshCopies(copies),
   ];

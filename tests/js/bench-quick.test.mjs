@@ -16,6 +16,7 @@ const WORKLOADS = {
   'cold-verify': ['node', 'workerd'],
   zipf: ['node', 'workerd'],
   keyset: ['node', 'workerd'],
+  guard: ['node', 'workerd'],
   instantiate: ['node', 'workerd'],
   heap: ['node'],
   size: ['browser'],
