@@ -192,21 +192,22 @@ pub fn verify_finish(
     Ok(pending.token)
 }
 
-// The verified-token cache serves the verification API (`api`): the session alone verifies each
-// ID token once, so its build leaves the cache's code out (5 KB of gzip).
-#[cfg(feature = "api")]
+// The verified-token cache serves the verification API: the session's Wasm (built without `api`)
+// verifies each ID token once, so it leaves the cache's code out (5 KB of gzip). Native builds
+// always have it.
+#[cfg(any(feature = "api", not(target_arch = "wasm32")))]
 fn cache_get(keys: &KeySet, key: &crate::jose::cache::CacheKey, now: i64) -> Option<Token> {
     keys.cache().get(key, now)
 }
-#[cfg(feature = "api")]
+#[cfg(any(feature = "api", not(target_arch = "wasm32")))]
 fn cache_insert(keys: &KeySet, key: crate::jose::cache::CacheKey, token: &Token, exp: i64, now: i64) {
     keys.cache().insert(key, token.clone(), exp, now);
 }
-#[cfg(not(feature = "api"))]
+#[cfg(not(any(feature = "api", not(target_arch = "wasm32"))))]
 fn cache_get(_: &KeySet, _: &crate::jose::cache::CacheKey, _: i64) -> Option<Token> {
     None
 }
-#[cfg(not(feature = "api"))]
+#[cfg(not(any(feature = "api", not(target_arch = "wasm32"))))]
 fn cache_insert(_: &KeySet, _: crate::jose::cache::CacheKey, _: &Token, _: i64, _: i64) {}
 
 /// Every option and `now` checked by the core, whoever built them (the Rust API is typed but
@@ -247,4 +248,28 @@ pub(crate) fn validate_now(now: i64) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    /// Fuzzing found this (verify_explain, a build with `signature` alone): the cache was tied
+    /// to the `api` feature, so a native build without it never remembered a token. Native
+    /// builds have the cache whatever their features; only the session's Wasm leaves it out.
+    #[test]
+    fn native_builds_keep_the_verified_token_cache_whatever_their_features() {
+        let keys =
+            KeySet::from_jwks(r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#)
+                .unwrap();
+        let text = format!(
+            "{}.{}.c2ln",
+            crate::jose::b64::encode(br#"{"alg":"EdDSA"}"#),
+            crate::jose::b64::encode(br#"{"exp":100}"#)
+        );
+        let token = crate::jose::compact::decode_token(&text).unwrap();
+        cache_insert(&keys, crate::jose::cache::key(&text), &token, 100, 0);
+        assert!(cache_get(&keys, &crate::jose::cache::key(&text), 1).is_some());
+        assert_eq!(keys.cache_stats().hits, 1);
+    }
 }
