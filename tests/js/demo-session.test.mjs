@@ -41,7 +41,8 @@ const field = (out, re) => {
 };
 
 test('demo: session page logs alice in and out through the provider', {
-  timeout: 30_000,
+  // Like the other Chromium tests: a loaded 2-core machine has taken over 30 s for this one.
+  timeout: 120_000,
   skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`,
 }, async (t) => {
   assert.ok(existsSync(`${root}pkg/session/session-browser.js`), 'pkg/ is not built: run npm run build first');
