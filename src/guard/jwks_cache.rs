@@ -283,11 +283,12 @@ impl JwksCache {
         self.last_error = Some(crate::jose::error::sanitize(why, 200));
     }
 
-    /// What a fresh isolate can start from (`restore`): the JWKS text and its freshness, as
-    /// JSON; `None` before the first successful fetch.
+    /// What a fresh isolate can start from (`restore`): the issuer, the JWKS text and its
+    /// freshness, as JSON; `None` before the first successful fetch.
     pub fn snapshot(&self) -> Option<String> {
         self.keys.as_ref()?;
         let doc = serde_json::json!({
+            "issuer": self.issuer,
             "jwks": self.source,
             "freshUntil": self.fresh_until,
             "jwksUri": self.jwks_uri,
@@ -296,13 +297,18 @@ impl JwksCache {
     }
 
     /// Start from a snapshot (persisted by the shim in the Cache API or KV). Ignored (`false`)
-    /// when it is malformed, from another endpoint, past its stale limit, or older than what
-    /// the cache already holds.
+    /// when it is malformed, from another issuer or endpoint, past its stale limit, or older
+    /// than what the cache already holds.
     pub fn restore(&mut self, snapshot: &str, now: i64) -> bool {
         let Ok(doc) = serde_json::from_str::<serde_json::Value>(snapshot) else { return false };
         let (Some(text), Some(fresh_until)) = (doc["jwks"].as_str(), doc["freshUntil"].as_i64()) else {
             return false;
         };
+        // Guards of several issuers may share one store (and key): another issuer's keys must
+        // never verify this one's tokens. A snapshot that names no issuer is ignored too.
+        if doc["issuer"].as_str() != Some(self.issuer.as_str()) {
+            return false;
+        }
         let uri = doc["jwksUri"].as_str();
         let same_source = match &self.jwks_uri {
             Some(configured) => uri == Some(configured.as_str()),

@@ -1,8 +1,10 @@
 // tokenward/worker's guard in workerd (miniflare), against the local JWKS server of
 // fixtures/guard-world.mjs: the same cases as in Node, concurrent cold requests sharing one
-// fetch, rotation, a kid flood, and 1,000 concurrent checks in one isolate.
+// fetch, rotation, a kid flood, 1,000 concurrent checks in one isolate, and persist (KV and the
+// Cache API) carrying the key set to a fresh workerd.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -82,3 +84,58 @@ test('workerd: cold concurrent requests share one fetch; every case gets its ans
   assert.equal(world.state.fetches.jwks, 2, 'the flood fell within the cooldown opened by the rotation');
   assert.equal((await (await call(undefined, '/fetches')).json()).fetches, 3);
 });
+
+// persist across isolates: each Miniflare instance is its own workerd process (a fresh isolate,
+// a fresh guard); instances with the same defaultPersistRoot share their KV and Cache storage.
+for (const PERSIST of ['kv', 'cache']) {
+  test(`workerd persist ${PERSIST}: a fresh isolate's first request is served from the stored key set`, { timeout: 120_000 }, async () => {
+    world.reset();
+    const dir = mkdtempSync(join(tmpdir(), `tokenward-persist-${PERSIST}-`));
+    const start = (persistRoot) =>
+      new Miniflare({
+        modules: modules(),
+        modulesRoot: root,
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: { ISSUER: world.issuer, PERSIST },
+        kvNamespaces: ['JWKS'],
+        defaultPersistRoot: persistRoot,
+      });
+    const get = (instance, token, path = '/') =>
+      instance.dispatchFetch(`http://api.test${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const token = await world.sign();
+    let instance;
+    const stop = async () => {
+      await instance?.dispose();
+      instance = undefined;
+    };
+    try {
+      instance = start(dir);
+      const first = await get(instance, token);
+      assert.equal(first.status, 200, await first.text());
+      assert.deepEqual(world.state.fetches, { jwks: 1, discovery: 1 });
+      if (PERSIST === 'kv') {
+        // The snapshot is in the namespace, as the KV API reads it.
+        const saved = JSON.parse(await (await instance.getKVNamespace('JWKS')).get('tokenward-jwks'));
+        assert.equal(saved.jwksUri, `${world.issuer}/protocol/openid-connect/certs`);
+      }
+      await stop();
+
+      // A new workerd on the same storage: its first requests (concurrent) fetch nothing.
+      instance = start(dir);
+      const warm = await Promise.all(Array.from({ length: 20 }, () => get(instance, token)));
+      for (const res of warm) assert.equal(res.status, 200, await res.text());
+      assert.deepEqual(world.state.fetches, { jwks: 1, discovery: 1 });
+      assert.equal((await (await get(instance, undefined, '/fetches')).json()).fetches, 0);
+      await stop();
+
+      // The control: a new workerd on other (empty) storage starts cold, so the isolate really is new.
+      instance = start(undefined);
+      const cold = await get(instance, token);
+      assert.equal(cold.status, 200, await cold.text());
+      assert.deepEqual(world.state.fetches, { jwks: 2, discovery: 2 });
+    } finally {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

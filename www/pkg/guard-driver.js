@@ -20,22 +20,36 @@ function response(decision) {
   return new Response(JSON.stringify(body), { status: decision.status, headers });
 }
 
+// The shim's own option errors carry the core's code (TokenError's `invalid_option`), so callers
+// check one `code` whichever side refused.
+const invalidOption = (message) => Object.assign(new TypeError(`tokenward guard: ${message}`), { code: 'invalid_option' });
+
 /** Persistence of the key set across isolates: a KV namespace or a Cache (the Cache API). */
 function store(persist) {
-  if (!persist) return null;
+  if (persist === undefined) return null;
+  // Fails closed: a store without the methods it needs, or an empty key, is a configuration
+  // error, never "no persistence".
+  if (typeof persist !== 'object' || persist === null) throw invalidOption('persist takes { kv } or { cache }');
   const key = persist.key ?? 'tokenward-jwks';
-  if (persist.kv) {
-    return { load: () => persist.kv.get(key), save: (text) => persist.kv.put(key, text) };
+  if (typeof key !== 'string' || key === '') throw invalidOption('persist.key must be a non-empty string');
+  if (persist.kv !== undefined && persist.cache !== undefined) throw invalidOption('persist takes { kv } or { cache }, not both');
+  const has = (o, ...names) => o && names.every((n) => typeof o[n] === 'function');
+  // load and save are async: a get or put that throws becomes a rejection, which the guard
+  // ignores (a sync throw would fail the request, or, after a fetch, count the fetch as failed).
+  if (persist.kv !== undefined) {
+    if (!has(persist.kv, 'get', 'put')) throw invalidOption('persist.kv must be a KV namespace (get and put)');
+    return { load: async () => persist.kv.get(key), save: async (text) => persist.kv.put(key, text) };
   }
-  if (persist.cache) {
+  if (persist.cache !== undefined) {
+    if (!has(persist.cache, 'match', 'put')) throw invalidOption('persist.cache must be a Cache (match and put)');
     // The Cache API keys by URL: a synthetic one that no client can request.
     const url = `https://tokenward.invalid/${encodeURIComponent(key)}`;
     return {
       load: async () => (await persist.cache.match(url))?.text(),
-      save: (text) => persist.cache.put(url, new Response(text, { headers: { 'cache-control': 'max-age=604800' } })),
+      save: async (text) => persist.cache.put(url, new Response(text, { headers: { 'cache-control': 'max-age=604800' } })),
     };
   }
-  throw new TypeError('persist takes { kv } or { cache }');
+  throw invalidOption('persist takes { kv } or { cache }');
 }
 
 export function createGuard(options) {
