@@ -25,11 +25,18 @@ pub fn read(authorization: Option<&str>) -> Credentials<'_> {
     if token.is_empty() {
         return Credentials::Malformed("the Bearer scheme without a token");
     }
-    if token.contains([' ', '\t', ',']) {
+    // One pass over the bytes (a char-pattern search per rule cost a fifth of a cached check).
+    let bytes = token.as_bytes();
+    let body = bytes.len() - bytes.iter().rev().take_while(|&&b| b == b'=').count();
+    let (mut several, mut outside) = (false, body == 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        several |= matches!(b, b' ' | b'\t' | b',');
+        outside |= i < body && !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'));
+    }
+    if several {
         return Credentials::Malformed("more than one value after Bearer");
     }
-    let body = token.trim_end_matches('=');
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)) {
+    if outside {
         return Credentials::Malformed("the Bearer token has characters outside b64token");
     }
     Credentials::Token(token)
@@ -44,10 +51,21 @@ mod tests {
         assert_eq!(read(Some("Bearer a.b.c")), Credentials::Token("a.b.c"));
         assert_eq!(read(Some("bearer   a.b.c ")), Credentials::Token("a.b.c"));
         assert_eq!(read(Some("BEARER a-b_c~+/==")), Credentials::Token("a-b_c~+/=="));
+        assert_eq!(read(Some("Bearer a,b")), Credentials::Malformed("more than one value after Bearer"));
         for missing in [None, Some(""), Some("  "), Some("Basic dXNlcjpwdw=="), Some("Bearerx a")] {
             assert_eq!(read(missing), Credentials::Missing, "{missing:?}");
         }
-        for bad in ["Bearer", "Bearer ", "Bearer a b", "Bearer a,b", "Bearer a\"b", "Bearer ==", "Bearer é"] {
+        for bad in [
+            "Bearer",
+            "Bearer ",
+            "Bearer a b",
+            "Bearer a,b",
+            "Bearer a\"b",
+            "Bearer ==",
+            "Bearer é",
+            "Bearer a=b",
+            "Bearer a.b\x7f",
+        ] {
             assert!(matches!(read(Some(bad)), Credentials::Malformed(_)), "{bad}");
         }
     }
