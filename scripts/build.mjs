@@ -5,7 +5,7 @@
 //
 // Four flavours from one crate, each with the same entries (node, browser, workerd):
 //   pkg/        full: decode, verify, explain, every algorithm, the guard, the session
-//               (api,guard,signature,session; SHA-2 at full speed for HMAC)
+//               (api,guard,signature,session; SHA-2 at full speed for HMAC; opt-level 3)
 //   pkg/lite/   no signature crypto (--no-default-features --features api): decode and explain only, a fraction
 //               of the size, for pages that never verify (exported as "tokenward/lite")
 //   pkg/inspect/  lite plus WebCrypto verifyAsync and the inspector's bindings (--features
@@ -44,8 +44,8 @@ const WASM_FEATURES = [
   'reference-types',
   'sign-ext',
 ];
+// The level comes from the flavour (-Oz for size, -O3 for the full flavour's speed).
 const WASM_OPT_FLAGS = [
-  '-Oz',
   ...WASM_FEATURES.map((f) => `--enable-${f}`),
   // Metadata only: names, DWARF, producers and the features list cost bytes and change nothing.
   '--strip-debug',
@@ -59,7 +59,8 @@ const TOKEN_ERROR_SNIPPET = 'src/wasm/token_error.js';
 
 const FLAVOURS = [
   // Not cargo's default features: those add the jsonwebtoken adapter, which is Rust-only.
-  { dir: pkgDir, noDefaultFeatures: true, features: 'api,guard,signature,session' },
+  // Built for speed (Cargo.toml's release-fast profile, wasm-opt -O3); the others for size.
+  { dir: pkgDir, noDefaultFeatures: true, features: 'api,guard,signature,session', profile: 'release-fast', opt: '-O3' },
   { dir: join(pkgDir, 'lite'), noDefaultFeatures: true, features: 'api,compact-hash' },
   { dir: join(pkgDir, 'inspect'), noDefaultFeatures: true, features: 'inspect,compact-hash' },
   {
@@ -76,8 +77,8 @@ function cargoMetadata() {
   return { version: pkg.version, targetDir: meta.target_directory };
 }
 
-function cargoBuild({ noDefaultFeatures, features }) {
-  const args = ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib'];
+function cargoBuild({ noDefaultFeatures, features, profile = 'release' }) {
+  const args = ['build', '--profile', profile, '--target', 'wasm32-unknown-unknown', '--lib'];
   if (noDefaultFeatures) args.push('--no-default-features');
   if (features) args.push('--features', features);
   run('cargo', args, { cwd: root });
@@ -160,12 +161,12 @@ function stripSymbolDispose(dir) {
 
 function buildFlavour(flavour, targetDir) {
   cargoBuild(flavour);
-  const wasmIn = join(targetDir, 'wasm32-unknown-unknown', 'release', `${crateName}.wasm`);
+  const wasmIn = join(targetDir, 'wasm32-unknown-unknown', flavour.profile ?? 'release', `${crateName}.wasm`);
   mkdirSync(flavour.dir, { recursive: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', flavour.dir, '--out-name', crateName, wasmIn]);
   stripSymbolDispose(flavour.dir);
   const wasmOut = join(flavour.dir, `${crateName}_bg.wasm`);
-  run(join(root, 'node_modules', '.bin', 'wasm-opt'), [...WASM_OPT_FLAGS, wasmOut, '-o', wasmOut]);
+  run(join(root, 'node_modules', '.bin', 'wasm-opt'), [flavour.opt ?? '-Oz', ...WASM_OPT_FLAGS, wasmOut, '-o', wasmOut]);
   writeEntries(flavour.dir);
 }
 

@@ -480,31 +480,25 @@ impl JsKeySet {
             return settle(done(crate::verify_finish(pending, &verdict, &self.inner, &opts, now)));
         }
         let checks = self.webcrypto_checks(&pending);
-        let finish = Rc::new(Finish {
-            keys: Arc::clone(&self.inner),
-            opts,
-            now,
-            pending: RefCell::new(Some((pending, Box::new(done)))),
-        });
+        let finish =
+            Finish { keys: Arc::clone(&self.inner), opts, now, pending: RefCell::new(Some((pending, Box::new(done)))) };
         let Ok(checks) = checks else { return settle(finish.run(None)) };
-        let on_err_finish = Rc::clone(&finish);
-        let on_ok = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> { finish.run(Some(results)) });
-        let on_err = Closure::once_into_js(move |_: JsValue| -> JsResult<JsValue> { on_err_finish.run(None) });
-        webcrypto::then_call(&checks, &on_ok, &on_err).unwrap_or_else(|e| js_sys::Promise::reject(&e))
+        // One continuation: `checks` resolves to WebCrypto's answers, or to null when it failed.
+        let on_done = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
+            finish.run(Some(results).filter(|r| !r.is_null()))
+        });
+        webcrypto::then_call(&checks, &on_done, &JsValue::UNDEFINED).unwrap_or_else(|e| js_sys::Promise::reject(&e))
     }
 
-    /// `Promise.all` of WebCrypto's answer for each candidate key.
+    /// WebCrypto's answer for each candidate key (a Promise of booleans, or of null).
     pub(crate) fn webcrypto_checks(&self, p: &crate::PendingSignature) -> JsResult<js_sys::Promise> {
         let subtle = webcrypto::subtle().ok_or(JsValue::NULL)?;
-        let checks: js_sys::Array = p
+        let keys: js_sys::Array = p
             .candidates()
             .iter()
-            .map(|&i| {
-                let key = self.crypto_key(&subtle, i, p.alg())?;
-                webcrypto::verify(&subtle, p.alg(), &key, p.signature(), p.message()).map(JsValue::from)
-            })
+            .map(|&i| self.crypto_key(&subtle, i, p.alg()).map(JsValue::from))
             .collect::<JsResult<_>>()?;
-        Ok(js_sys::Promise::all(&checks))
+        webcrypto::verify_all(&subtle, p.alg(), &keys, p.signature(), p.message())
     }
 }
 

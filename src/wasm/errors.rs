@@ -16,6 +16,18 @@ extern "C" {
     #[wasm_bindgen(js_name = encodeInto)]
     pub(crate) fn encode_into(text: &js_sys::JsString, memory: &JsValue, ptr: u32, capacity: u32) -> u32;
 
+    /// `subtle.verify` under `params` with each of `keys` (Promises of CryptoKeys): a Promise
+    /// of the booleans, or of null when WebCrypto failed.
+    #[cfg(any(feature = "signature", feature = "webcrypto"))]
+    #[wasm_bindgen(js_name = subtleVerify)]
+    pub(crate) fn subtle_verify(
+        subtle: &JsValue,
+        params: &JsValue,
+        keys: &js_sys::Array,
+        signature: &js_sys::Uint8Array,
+        message: &js_sys::Uint8Array,
+    ) -> js_sys::Promise;
+
     /// JSON.parse with every object and array frozen.
     #[wasm_bindgen(js_name = parseFrozen)]
     pub(crate) fn parse_frozen(text: &str) -> JsValue;

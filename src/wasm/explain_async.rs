@@ -3,8 +3,6 @@
 //! signature too. The core selects the candidate keys and decides every check
 //! (`explain_with_verdict`); WebCrypto answers only "does key i verify these bytes".
 
-use std::rc::Rc;
-
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
@@ -72,20 +70,19 @@ impl JsKeySet {
             // never leaves the core: no WebCrypto involved.
             _ => return Ok(Promise::resolve(&with_summary(&crate::explain(&token, Some(&keys), &opts, now)))),
         };
-        let finish = Rc::new(move |verdict: Option<Verdict>| -> JsValue {
+        let finish = move |verdict: Option<Verdict>| -> JsValue {
             let report = match verdict {
                 Some(v) => crate::explain_with_verdict(&token, &keys, &opts, now, &v),
                 None => without_webcrypto(&token, &keys, &opts, now),
             };
             with_summary(&report)
-        });
+        };
         let Ok(checks) = self.webcrypto_checks(&pending) else { return Ok(Promise::resolve(&finish(None))) };
-        let on_err_finish = Rc::clone(&finish);
-        let on_ok = Closure::once_into_js(move |results: JsValue| -> JsValue {
-            finish(Some(webcrypto::verdict(&pending, &results)))
+        // `checks` resolves to WebCrypto's answers, or to null when it failed.
+        let on_done = Closure::once_into_js(move |results: JsValue| -> JsValue {
+            finish((!results.is_null()).then(|| webcrypto::verdict(&pending, &results)))
         });
-        let on_err = Closure::once_into_js(move |_: JsValue| -> JsValue { on_err_finish(None) });
-        webcrypto::then_call(&checks, &on_ok, &on_err)
+        webcrypto::then_call(&checks, &on_done, &JsValue::UNDEFINED)
     }
 }
 

@@ -32,3 +32,11 @@ const encoder = new TextEncoder();
 export function encodeInto(text, memory, ptr, capacity) {
   return encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, capacity)).written;
 }
+
+// WebCrypto's answer for each candidate key (Promises of CryptoKeys, imported once per key): a
+// Promise of the booleans, or of null when WebCrypto fails (the Wasm verifier decides then).
+// Plain JS continuations here: a Wasm closure per step cost more than the check in workerd.
+export function subtleVerify(subtle, params, keys, signature, message) {
+  const one = (key) => key.then((k) => subtle.verify(params, k, signature, message));
+  return Promise.all(keys.map(one)).catch(() => null);
+}

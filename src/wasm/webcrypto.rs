@@ -16,9 +16,15 @@ fn get(obj: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(obj, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+thread_local! {
+    /// `globalThis.crypto.subtle` (looked up once), and each algorithm's verify parameters.
+    static SUBTLE: std::cell::OnceCell<Option<JsValue>> = const { std::cell::OnceCell::new() };
+    static VERIFY_PARAMS: std::cell::RefCell<Vec<(Algorithm, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// `globalThis.crypto.subtle`, where the runtime has it.
 pub(crate) fn subtle() -> Option<JsValue> {
-    get(&get(&js_sys::global().into(), "crypto")?, "subtle")
+    SUBTLE.with(|s| s.get_or_init(|| get(&get(&js_sys::global().into(), "crypto")?, "subtle")).clone())
 }
 
 fn call(subtle: &JsValue, method: &str, args: &[JsValue]) -> Result<Promise, JsValue> {
@@ -61,20 +67,27 @@ pub(crate) fn import(subtle: &JsValue, key: &Key, alg: Algorithm) -> Result<Prom
     call(subtle, "importKey", &[JsValue::from_str("jwk"), jwk.into(), import_params, JsValue::FALSE, usages.into()])
 }
 
-/// `key.then(k => subtle.verify(params, k, signature, message))`: a Promise of a boolean.
-pub(crate) fn verify(
+/// WebCrypto's answers for `keys` (Promises of the candidates' CryptoKeys): a Promise of one
+/// boolean per key, or of null when WebCrypto failed.
+pub(crate) fn verify_all(
     subtle: &JsValue,
     alg: Algorithm,
-    key: &Promise,
+    keys: &Array,
     signature: &[u8],
     message: &[u8],
 ) -> Result<Promise, JsValue> {
-    let (_, verify_params) = params(alg).ok_or_else(|| JsValue::from_str("no WebCrypto algorithm"))?;
-    let (subtle, signature, message) = (subtle.clone(), Uint8Array::from(signature), Uint8Array::from(message));
-    let then = Closure::once_into_js(move |crypto_key: JsValue| -> Result<JsValue, JsValue> {
-        Ok(call(&subtle, "verify", &[verify_params, crypto_key, signature.into(), message.into()])?.into())
+    let params = VERIFY_PARAMS.with(|cache| {
+        if let Some((_, p)) = cache.borrow().iter().find(|(a, _)| *a == alg) {
+            return Some(p.clone());
+        }
+        let (_, p) = params(alg)?;
+        cache.borrow_mut().push((alg, p.clone()));
+        Some(p)
     });
-    then_call(key, &then, &JsValue::UNDEFINED)
+    let params = params.ok_or_else(|| JsValue::from_str("no WebCrypto algorithm"))?;
+    // Copies: the check runs after this call returns, when the Wasm memory may have moved on.
+    let (signature, message) = (Uint8Array::from(signature), Uint8Array::from(message));
+    Ok(super::errors::subtle_verify(subtle, &params, keys, &signature, &message))
 }
 
 /// The verdict of `webcrypto_checks`' answers (one boolean per candidate of `pending`):
