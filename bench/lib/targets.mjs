@@ -6,9 +6,10 @@ import { fmt } from './stats.mjs';
 
 const key = (r) => `${r.workload}|${r.variant}|${r.runtime}`;
 
-function ratioTarget(results, name, workload, variant, runtime, limit) {
+function ratioTarget(results, name, workload, variant, runtime, limit, peer = 'jose') {
   const group = results.filter((r) => key(r) === `${workload}|${variant}|${runtime}`);
-  const jose = joseIndex(results).get(`${workload}|${variant}|${runtime}`);
+  const jose =
+    peer === 'jose' ? joseIndex(results).get(`${workload}|${variant}|${runtime}`) : group.find((r) => r.impl === peer);
   const usable = (r) => r.role === 'ours' && !r.na && !failed(r) && Number.isFinite(r.usPerOp);
   const primary = group.find((r) => r.primary && usable(r));
   const base = { name, limit: `<= ${limit}` };
@@ -16,7 +17,7 @@ function ratioTarget(results, name, workload, variant, runtime, limit) {
   const value = primary.usPerOp / jose.usPerOp;
   const alt = group.filter((r) => usable(r) && r !== primary).sort((a, b) => a.usPerOp - b.usPerOp)[0];
   const altValue = alt && alt.usPerOp < primary.usPerOp ? alt.usPerOp / jose.usPerOp : null;
-  let detail = `${primary.impl} ${fmt(primary.usPerOp)} us / jose ${fmt(jose.usPerOp)} us`;
+  let detail = `${primary.impl} ${fmt(primary.usPerOp)} us / ${peer} ${fmt(jose.usPerOp)} us`;
   if (altValue != null) detail += `; best variant: ${alt.impl} ${fmt(altValue, 3)}`;
   const met = value <= limit;
   const status = met ? 'met' : altValue != null && altValue <= limit ? `met only by ${alt.impl}` : 'NOT MET';
@@ -34,6 +35,20 @@ export function evaluateTargets(results) {
   for (const runtime of ['node', 'workerd']) {
     targets.push(ratioTarget(results, `decode ours/jose (${runtime})`, 'decode', '', runtime, 1.0));
   }
+
+  // Issue 10 (edge guard at native speed): cold verify at or below the fastest peer (fast-jwt in
+  // Node, jose in workerd), decode at or below 1.5x jose.decodeJwt, a cache hit at or below 0.25x
+  // of the fastest peer's cold verify of the same token (the Zipf row: 99% of its calls hit).
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256']) {
+    targets.push(ratioTarget(results, `cold ${alg} ours/fast-jwt (node)`, 'cold-verify', alg, 'node', 1.0, 'fast-jwt'));
+  }
+  for (const alg of ['RS256', 'ES256', 'HS256']) {
+    targets.push(ratioTarget(results, `cold ${alg} ours/jose (workerd)`, 'cold-verify', alg, 'workerd', 1.0));
+  }
+  for (const runtime of ['node', 'workerd']) {
+    targets.push(ratioTarget(results, `decode ours/jose (${runtime}), issue 10`, 'decode', '', runtime, 1.5));
+  }
+  for (const runtime of ['node', 'workerd']) targets.push(cacheHitTarget(results, runtime));
 
   const size = results.find((r) => r.workload === 'size' && r.primary);
   targets.push(
@@ -77,4 +92,19 @@ export function evaluateTargets(results) {
       : { name: 'heap flat over 1e6 validations (Node)', measured: '-', limit: 'flat', met: null },
   );
   return targets;
+}
+
+/** Issue 10: the Zipf row (almost all cache hits) over the fastest peer's cold RS256 verify. */
+function cacheHitTarget(results, runtime) {
+  const name = `cache hit / fastest peer's cold RS256 (${runtime})`;
+  const usable = (r) => !r.na && !failed(r) && Number.isFinite(r.usPerOp);
+  const hit = results.find((r) => key(r) === `zipf|RS256|${runtime}` && r.role === 'ours' && r.primary && usable(r));
+  const peers = results
+    .filter((r) => key(r) === `cold-verify|RS256|${runtime}` && r.role !== 'ours' && usable(r))
+    .sort((a, b) => a.usPerOp - b.usPerOp);
+  if (!hit || !peers.length) return { name, limit: '<= 0.25', measured: '-', met: null };
+  const value = hit.usPerOp / peers[0].usPerOp;
+  const met = value <= 0.25;
+  const detail = `${hit.impl} Zipf ${fmt(hit.usPerOp)} us / ${peers[0].impl} cold ${fmt(peers[0].usPerOp)} us`;
+  return { name, limit: '<= 0.25', measured: fmt(value, 3), value, met, status: met ? 'met' : 'NOT MET', detail };
 }

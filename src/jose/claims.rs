@@ -172,7 +172,7 @@ impl Claims {
     }
     /// OAuth scopes: `scope` split on spaces (RFC 6749 3.3).
     pub fn scopes(&self) -> Vec<&str> {
-        self.scope().map(|s| s.split(' ').filter(|p| !p.is_empty()).collect()).unwrap_or_default()
+        self.scope().map(|s| scope_list(s).collect()).unwrap_or_default()
     }
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes().contains(&scope)
@@ -202,6 +202,11 @@ fn is_roles_object(v: &Value) -> bool {
         },
         _ => false,
     }
+}
+
+/// The scopes a `scope` claim lists: split on spaces, empty parts dropped (RFC 6749 3.3).
+pub fn scope_list(scope: &str) -> impl Iterator<Item = &str> {
+    scope.split(' ').filter(|p| !p.is_empty())
 }
 
 fn roles(access: Option<&Value>) -> Vec<&str> {

@@ -36,18 +36,21 @@ pub struct JsUnverifiedToken {
 
 /// A verified token's frozen JS header and claims and its roles and scopes, built once per
 /// token and shared by every cache hit (see `PartsMemo`).
+/// Roles and scopes are read from the claims object when asked for: the core has validated
+/// their types (`realm_access.roles` an array of strings, `scope` a string), so that object
+/// holds what the core's own accessors would return.
 struct JsParts {
     header: Lazy,
     claims: Lazy,
-    realm_roles: Vec<String>,
-    resource_roles: Vec<(String, Vec<String>)>,
-    scopes: Vec<String>,
 }
 
 /// A frozen JS object made from validated JSON text on first use: a caller that reads only
-/// `claims` (or nothing, as a guard checking roles) never pays for the header's.
+/// `claims` (or nothing, as a guard checking roles) never pays for the header's. The text is
+/// kept as a JS string, not in Wasm memory: a Token lives until JS collects its wrapper, and
+/// Wasm memory held that long is invisible to the JS collector (it grew without bound over a
+/// synchronous loop of cold verifies, and allocation slowed with it).
 struct Lazy {
-    json: Box<str>,
+    json: JsValue,
     value: std::cell::OnceCell<JsValue>,
 }
 
@@ -55,16 +58,11 @@ impl Lazy {
     // Tokens are made only by the flavours that verify (lite decodes only).
     #[cfg_attr(not(any(feature = "signature", feature = "webcrypto")), allow(dead_code))]
     fn new(json: &str) -> Self {
-        Self { json: json.into(), value: std::cell::OnceCell::new() }
+        Self { json: JsValue::from_str(json), value: std::cell::OnceCell::new() }
     }
     fn get(&self) -> JsValue {
         self.value.get_or_init(|| super::errors::parse_frozen(&self.json)).clone()
     }
-}
-
-#[cfg(any(feature = "signature", feature = "webcrypto"))]
-fn owned(items: Vec<&str>) -> Vec<String> {
-    items.into_iter().map(str::to_owned).collect()
 }
 
 impl From<crate::Unverified> for JsUnverifiedToken {
@@ -100,14 +98,7 @@ impl PartsMemo {
         if let Some(parts) = self.parts.borrow().get(&serial) {
             return JsToken { parts: Rc::clone(parts), kind: t.kind() };
         }
-        let c = t.claims();
-        let parts = Rc::new(JsParts {
-            header: Lazy::new(t.header().json()),
-            claims: Lazy::new(c.json()),
-            realm_roles: owned(c.realm_roles()),
-            resource_roles: c.resource_roles_by_client().into_iter().map(|(k, r)| (k.to_owned(), owned(r))).collect(),
-            scopes: owned(c.scopes()),
-        });
+        let parts = Rc::new(JsParts { header: Lazy::new(t.header().json()), claims: Lazy::new(t.claims().json()) });
         if self.capacity > 0 {
             let mut memo = self.parts.borrow_mut();
             if memo.len() >= self.capacity {
@@ -119,8 +110,30 @@ impl PartsMemo {
     }
 }
 
-fn js_strings(items: &[String]) -> js_sys::Array {
-    items.iter().map(|s| JsValue::from_str(s)).collect()
+/// The member at `path` in `obj`, own members only (a client named `__proto__` or
+/// `constructor` finds nothing), or undefined.
+fn member_at(obj: &JsValue, path: &[&str]) -> JsValue {
+    let mut v = obj.clone();
+    for name in path {
+        let name = JsValue::from_str(name);
+        let own = v.is_object() && js_sys::Object::has_own(v.unchecked_ref::<js_sys::Object>(), &name);
+        v = if own { js_sys::Reflect::get(&v, &name).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+    }
+    v
+}
+
+/// A fresh copy of the array at `path` in `obj`, or an empty one.
+fn strings_at(obj: &JsValue, path: &[&str]) -> js_sys::Array {
+    let v = member_at(obj, path);
+    if js_sys::Array::is_array(&v) {
+        js_sys::Array::from(&v)
+    } else {
+        js_sys::Array::new()
+    }
+}
+
+fn contains(list: &js_sys::Array, item: &str) -> bool {
+    list.includes(&JsValue::from_str(item), 0)
 }
 
 fn to_json(header: &JsValue, claims: &JsValue, kind: crate::TokenKind) -> JsValue {
@@ -163,31 +176,28 @@ impl JsToken {
     }
     #[wasm_bindgen(js_name = realmRoles, unchecked_return_type = "string[]")]
     pub fn realm_roles(&self) -> js_sys::Array {
-        js_strings(&self.parts.realm_roles)
+        strings_at(&self.parts.claims.get(), &["realm_access", "roles"])
     }
     #[wasm_bindgen(js_name = resourceRoles, unchecked_return_type = "string[]")]
     pub fn resource_roles(&self, client: &str) -> js_sys::Array {
-        self.parts
-            .resource_roles
-            .iter()
-            .find(|(c, _)| c == client)
-            .map_or_else(js_sys::Array::new, |(_, r)| js_strings(r))
+        strings_at(&self.parts.claims.get(), &["resource_access", client, "roles"])
     }
     #[wasm_bindgen(js_name = hasRealmRole)]
     pub fn has_realm_role(&self, role: &str) -> bool {
-        self.parts.realm_roles.iter().any(|r| r == role)
+        contains(&self.realm_roles(), role)
     }
     #[wasm_bindgen(js_name = hasResourceRole)]
     pub fn has_resource_role(&self, role: &str, client: &str) -> bool {
-        self.parts.resource_roles.iter().any(|(c, roles)| c == client && roles.iter().any(|r| r == role))
+        contains(&self.resource_roles(client), role)
     }
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn scopes(&self) -> js_sys::Array {
-        js_strings(&self.parts.scopes)
+        let scope = member_at(&self.parts.claims.get(), &["scope"]).as_string().unwrap_or_default();
+        crate::jose::claims::scope_list(&scope).map(JsValue::from_str).collect()
     }
     #[wasm_bindgen(js_name = hasScope)]
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.parts.scopes.iter().any(|s| s == scope)
+        contains(&self.scopes(), scope)
     }
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {

@@ -30,7 +30,7 @@ extern "C" {
 
     /// JSON.parse with every object and array frozen.
     #[wasm_bindgen(js_name = parseFrozen)]
-    pub(crate) fn parse_frozen(text: &str) -> JsValue;
+    pub(crate) fn parse_frozen(text: &JsValue) -> JsValue;
 }
 
 pub(crate) fn to_js(err: Error) -> JsValue {

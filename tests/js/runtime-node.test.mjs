@@ -79,6 +79,26 @@ test('a verified Token exposes Keycloak roles and scopes; a decoded one has no h
   assert.deepEqual([...t.scopes()], ['openid', 'profile']);
   assert.equal(t.hasScope('profile'), true);
   assert.equal(t.hasScope('email'), false);
+  assert.equal(t.hasRealmRole('user'), true);
+  assert.equal(t.hasRealmRole('admin'), false);
+  // Roles are read from the token's own members only: Object.prototype names no client.
+  for (const client of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    assert.deepEqual([...t.resourceRoles(client)], [], client);
+    assert.equal(t.hasResourceRole('viewer', client), false, client);
+  }
+  // Even with Object.prototype polluted (an inherited `roles` everywhere).
+  Object.prototype.roles = ['viewer'];
+  try {
+    assert.deepEqual([...t.resourceRoles('toString')], []);
+    assert.equal(t.hasResourceRole('viewer', 'constructor'), false);
+  } finally {
+    delete Object.prototype.roles;
+  }
+  // Each call hands out a fresh array: a caller's change never reaches the token.
+  t.realmRoles().push('admin');
+  t.scopes().push('email');
+  assert.equal(t.hasRealmRole('admin'), false);
+  assert.equal(t.hasScope('email'), false);
 });
 
 test('explain without a key set skips the signature check', () => {
