@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Object, Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::api::JsKeySet;
@@ -16,7 +16,8 @@ use crate::{PendingSignature, Verdict};
 struct Native {
     /// `(jwk) => KeyObject`
     import: Function,
-    /// `(keyObject, digest, pss, ieeeP1363, message, signature) => boolean`
+    /// `(keyObject, digest, pss, ieeeP1363, messagePtr, messageLen, signaturePtr, signatureLen)
+    /// => boolean`, the bytes in this module's memory
     verify: Function,
 }
 
@@ -39,14 +40,27 @@ pub(crate) fn verdict(keys: &JsKeySet, pending: &PendingSignature) -> Option<Ver
         let params = crate::jose::node_crypto::params(pending.alg())?;
         let digest = params.digest.map_or(JsValue::NULL, super::names::name);
         let (pss, p1363) = (JsValue::from_bool(params.pss), JsValue::from_bool(params.ieee_p1363));
+        let at =
+            |bytes: &[u8]| (JsValue::from_f64(bytes.as_ptr() as usize as f64), JsValue::from_f64(bytes.len() as f64));
+        let ((message, message_len), (signature, signature_len)) = (at(pending.message()), at(pending.signature()));
         for &index in pending.candidates() {
             let key = key_object(keys, native, index)?;
-            // Views onto Wasm memory, not copies (a fresh ArrayBuffer per call cost more than an
-            // Ed25519 check). SAFETY: nothing allocates in Wasm between here and the synchronous
-            // call that reads them (no memory growth can detach them), and the slices outlive it.
-            let (message, signature) =
-                unsafe { (Uint8Array::view(pending.message()), Uint8Array::view(pending.signature())) };
-            let ok = native.verify.call6(&JsValue::UNDEFINED, &key, &digest, &pss, &p1363, &message, &signature);
+            // Addresses, not views: the JS side makes its views onto Wasm memory right before
+            // crypto.verify, with no Wasm code in between. A view made here could be detached
+            // by a memory growth before the call (making a JS value can allocate in Wasm), and
+            // the check would then see no bytes. Copies into fresh Uint8Arrays cost more than
+            // an Ed25519 check. The slices outlive the synchronous call.
+            let ok = native.verify.call8(
+                &JsValue::UNDEFINED,
+                &key,
+                &digest,
+                &pss,
+                &p1363,
+                &message,
+                &message_len,
+                &signature,
+                &signature_len,
+            );
             if ok.ok()?.as_bool()? {
                 return Some(Verdict::dangerous_trust_outside_verifier(pending, index));
             }

@@ -11,21 +11,24 @@ import * as glue from './tokenward.js';
 // such calls is switched off there (process-wide, a little slower); later V8s handle the case.
 if (process.versions.v8.startsWith('11.3.')) setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
-glue.initSync({ module: readFileSync(new URL('./tokenward_bg.wasm', import.meta.url)) });
+const { memory } = glue.initSync({ module: readFileSync(new URL('./tokenward_bg.wasm', import.meta.url)) });
 
 // Signatures by node:crypto, synchronously (verify and verifyAsync): the core chose the key and
 // the parameters (src/jose/node_crypto.rs) and decides everything else; this only maps them onto
 // crypto.verify. A throw here hands the check back to the Wasm verifier. Builds without
 // signature crypto (lite, inspect) have no such hook: they verify through WebCrypto only.
+// The message and signature come as addresses in the Wasm memory: views made here, at the call,
+// can never have been detached by a memory growth, and nothing is copied.
+const bytes = (ptr, len) => new Uint8Array(memory.buffer, ptr, len);
 glue.__setNativeVerifier?.(
   (jwk) => createPublicKey({ key: jwk, format: 'jwk' }),
-  (key, digest, pss, ieeeP1363, message, signature) => {
+  (key, digest, pss, ieeeP1363, messagePtr, messageLen, signaturePtr, signatureLen) => {
     const options = pss
       ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
       : ieeeP1363
         ? { key, dsaEncoding: 'ieee-p1363' }
         : key;
-    return nodeVerify(digest, message, options, signature);
+    return nodeVerify(digest, bytes(messagePtr, messageLen), options, bytes(signaturePtr, signatureLen));
   },
 );
 
