@@ -445,7 +445,7 @@ pub fn verify_async(
         let (opts, now) = options::parse(options)?;
         match crate::verify_start(&token, &keys.inner, &opts, now).map_err(to_js)? {
             crate::Started::Verified(t) => Ok(keys.memo.token(t).into()),
-            crate::Started::NeedsSignature(p) => Ok(keys.check_signature(p, opts, now).into()),
+            crate::Started::NeedsSignature(p) => Ok(keys.check_signature(p, Rc::new(opts), now).into()),
         }
     })())
 }
@@ -468,7 +468,7 @@ impl JsKeySet {
     fn check_signature(
         &self,
         pending: crate::PendingSignature,
-        opts: crate::VerifyOptions,
+        opts: Rc<crate::VerifyOptions>,
         now: i64,
     ) -> js_sys::Promise {
         let memo = self.memo.clone();
@@ -480,7 +480,7 @@ impl JsKeySet {
     pub(crate) fn finish_signature(
         &self,
         pending: crate::PendingSignature,
-        opts: crate::VerifyOptions,
+        opts: Rc<crate::VerifyOptions>,
         now: i64,
         done: impl FnOnce(crate::Result<crate::Token>) -> JsResult<JsValue> + 'static,
     ) -> js_sys::Promise {
@@ -512,12 +512,12 @@ impl JsKeySet {
     }
 }
 
-/// What finishing a `verifyAsync` needs once WebCrypto has answered, or failed. Shared by
-/// the promise's two callbacks, of which exactly one runs.
+/// What finishing a `verifyAsync` needs once WebCrypto has answered, or failed (the options
+/// shared: the guard's are the same for every request).
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 struct Finish {
     keys: Arc<crate::KeySet>,
-    opts: crate::VerifyOptions,
+    opts: Rc<crate::VerifyOptions>,
     now: i64,
     pending: RefCell<Option<(crate::PendingSignature, Box<Done>)>>,
 }

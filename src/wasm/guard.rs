@@ -32,6 +32,8 @@ const CACHE_MEMBERS: [&str; 6] = ["defaultMaxAge", "minMaxAge", "maxMaxAge", "co
 #[wasm_bindgen(js_name = GuardCore)]
 pub struct JsGuard {
     guard: Rc<RefCell<Guard>>,
+    /// The guard's verify options, fixed when it is made: shared by every request, not cloned.
+    opts: Rc<crate::VerifyOptions>,
     /// The JS face of the guard's current key set (its WebCrypto keys are imported once).
     keys: RefCell<Option<Rc<JsKeySet>>>,
 }
@@ -131,7 +133,8 @@ impl JsGuard {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> JsResult<JsGuard> {
         let guard = Guard::new(parse_options(&options)?).map_err(to_js)?;
-        Ok(JsGuard { guard: Rc::new(RefCell::new(guard)), keys: RefCell::default() })
+        let opts = Rc::new(guard.verify_options().clone());
+        Ok(JsGuard { guard: Rc::new(RefCell::new(guard)), opts, keys: RefCell::default() })
     }
 
     /// The next step for a request with this `Authorization` header at `now` (seconds):
@@ -167,10 +170,9 @@ impl JsGuard {
                 Err(d) => denial_object(&d),
             })
         };
-        let opts = self.guard.borrow().verify_options().clone();
-        match crate::verify_start(token, &keys.inner, &opts, now) {
+        match crate::verify_start(token, &keys.inner, &self.opts, now) {
             Ok(crate::Started::Verified(t)) => js_sys::Promise::resolve(&decide(Ok(t)).unwrap_or(JsValue::NULL)),
-            Ok(crate::Started::NeedsSignature(p)) => keys.finish_signature(p, opts, now, decide),
+            Ok(crate::Started::NeedsSignature(p)) => keys.finish_signature(p, Rc::clone(&self.opts), now, decide),
             Err(e) => js_sys::Promise::resolve(&decide(Err(e)).unwrap_or(JsValue::NULL)),
         }
     }
