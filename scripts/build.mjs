@@ -174,7 +174,8 @@ async function main() {
   if (process.env.TOKENWARD_SKIP_ENSURE_TOOLS !== '1') run(join(root, 'scripts', 'ensure-tools.sh'), ['build']);
   const { version, targetDir } = cargoMetadata();
   rmSync(pkgDir, { recursive: true, force: true });
-  // Lite first: the full build is then what target/ holds for the native tests' next run.
+  // Lite first (the order is kept from when all flavours shared target/.../release/; the full
+  // flavour now builds into release-fast/).
   for (const flavour of [...FLAVOURS].reverse()) buildFlavour(flavour, targetDir);
   await minifyJs(pkgDir);
   writePackageJson(version);

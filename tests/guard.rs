@@ -262,14 +262,21 @@ fn a_snapshot_starts_a_fresh_isolate_warm() {
     assert!(!guard(|_| {}).cache_mut().restore(&snap, NOW + 300 + 3600 + 1));
     assert!(!guard(|o| o.jwks_uri = Some("https://other.example/certs".into())).cache_mut().restore(&snap, NOW));
     assert!(!guard(|_| {}).cache_mut().restore("{\"jwks\": 1}", NOW));
-    // Discovery adopts the snapshot's jwksUri, but only from a snapshot of the same issuer:
-    // guards of two issuers sharing one store never take each other's keys.
-    assert!(guard(|o| o.jwks_uri = None).cache_mut().restore(&snap, NOW + 10));
+    // Discovery adopts the snapshot's jwksUri, but only from a snapshot of a guard that
+    // discovered the same issuer: guards of two issuers, or one given a jwksUri, sharing one
+    // store never take each other's keys.
+    let discovery = |o: &mut GuardOptions| o.jwks_uri = None;
+    let mut d = guard(discovery);
+    assert!(check(&mut d, &s, &t, NOW).is_ok());
+    let discovered = d.cache().snapshot().unwrap();
+    assert!(guard(discovery).cache_mut().restore(&discovered, NOW + 10));
+    assert!(!guard(discovery).cache_mut().restore(&snap, NOW + 10), "a jwksUri guard's snapshot");
+    assert!(!guard(|_| {}).cache_mut().restore(&discovered, NOW + 10), "a discovering guard's snapshot");
     let other = |o: &mut GuardOptions| {
         o.issuer = "https://other.example/realms/demo".into();
         o.jwks_uri = None;
     };
-    assert!(!guard(other).cache_mut().restore(&snap, NOW + 10));
+    assert!(!guard(other).cache_mut().restore(&discovered, NOW + 10));
     let mut anonymous: Value = serde_json::from_str(&snap).unwrap();
     anonymous.as_object_mut().unwrap().remove("issuer");
     assert!(!guard(|_| {}).cache_mut().restore(&anonymous.to_string(), NOW + 10));

@@ -283,8 +283,9 @@ impl JwksCache {
         self.last_error = Some(crate::jose::error::sanitize(why, 200));
     }
 
-    /// What a fresh isolate can start from (`restore`): the issuer, the JWKS text and its
-    /// freshness, as JSON; `None` before the first successful fetch.
+    /// What a fresh isolate can start from (`restore`): the issuer, where the keys came from
+    /// (the discovery document, if any, and the JWKS URL), the JWKS text and its freshness, as
+    /// JSON; `None` before the first successful fetch.
     pub fn snapshot(&self) -> Option<String> {
         self.keys.as_ref()?;
         let doc = serde_json::json!({
@@ -292,6 +293,7 @@ impl JwksCache {
             "jwks": self.source,
             "freshUntil": self.fresh_until,
             "jwksUri": self.jwks_uri,
+            "discovery": self.discovery_url,
         });
         Some(doc.to_string())
     }
@@ -310,11 +312,14 @@ impl JwksCache {
             return false;
         }
         let uri = doc["jwksUri"].as_str();
-        let same_source = match &self.jwks_uri {
-            Some(configured) => uri == Some(configured.as_str()),
-            // Discovery: the snapshot's jwks_uri is adopted (it came from this issuer's document).
-            None => uri.is_some_and(crate::oidc::http::is_endpoint_url),
-        };
+        let same_source = doc["discovery"].as_str() == self.discovery_url.as_deref()
+            && match &self.jwks_uri {
+                Some(known) => uri == Some(known.as_str()),
+                // Discovery: the snapshot's jwks_uri is adopted, as it came from the same
+                // discovery document (a guard given a jwksUri, even for this issuer, is another
+                // source).
+                None => uri.is_some_and(crate::oidc::http::is_endpoint_url),
+            };
         // Freshness from a snapshot never exceeds what a live response could give.
         let fresh_until = fresh_until.min(now.saturating_add(self.policy.max_max_age as i64));
         let usable = now < fresh_until.saturating_add(self.policy.stale_limit as i64);
