@@ -15,7 +15,8 @@ const MODULE = [
   0, 1, 10, 6, 1, 4, 0, 16, 0, 11,
 ];
 
-const CHILD = `
+/** The probe's source (run with --allow-natives-syntax): prints 'survived' unless V8 aborts. */
+export const PROBE_SOURCE = `
 const holder = { x: 1 };
 let flip = false;
 const { exports } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${JSON.stringify(MODULE)})), {
@@ -33,7 +34,7 @@ console.log('survived');
 
 /** { aborts: boolean, detail } for this process's Node binary (with its default flags). */
 export function probeExternrefDeopt() {
-  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', CHILD], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', PROBE_SOURCE], { encoding: 'utf8', timeout: 30_000 });
   if (r.stdout.includes('survived')) return { aborts: false, detail: 'survives' };
   const aborts = r.signal != null || /unreachable code/.test(r.stderr);
   return { aborts, detail: aborts ? `aborts (${r.signal ?? `exit ${r.status}`})` : `probe failed: ${r.stderr.trim().split('\n')[0]}` };

@@ -4,28 +4,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { PROBE_SOURCE as PROBE } from '../../bench/node/v8-probe.mjs';
 
-// (func (export "f") (result externref) (call $m.cb)): its import changes a field's representation,
-// which lazily deoptimises the optimised caller in the middle of the inlined call.
-const MODULE = [
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 111, 2, 8, 1, 1, 109, 2, 99, 98, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 102,
-  0, 1, 10, 6, 1, 4, 0, 16, 0, 11,
-];
-const PROBE = `
-const holder = { x: 1 };
-let flip = false;
-const { exports } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${JSON.stringify(MODULE)})), {
-  m: { cb: () => { if (flip) holder.x = 1.5; return holder; } },
-});
-function caller() { return holder.x + (exports.f() ? 1 : 0); }
-%PrepareFunctionForOptimization(caller);
-caller(); caller();
-%OptimizeFunctionOnNextCall(caller);
-caller();
-flip = true;
-caller();
-console.log('survived');
-`;
+// V8's reproduction: the bench's probe (bench/node/v8-probe.mjs), one source for both.
 
 function run(prelude) {
   const code = `${prelude}\n${PROBE}`;

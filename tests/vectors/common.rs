@@ -36,6 +36,15 @@ pub const KNOWN_FILES: &[&str] = &[
     "rfc8037_ed25519_jws.json",
 ];
 
+/// The RFC 7520 (and RFC 8037) files of `KNOWN_FILES`: the ones named by section number or RFC.
+pub fn rfc7520_files() -> Vec<&'static str> {
+    KNOWN_FILES
+        .iter()
+        .copied()
+        .filter(|f| f.starts_with(|c: char| c.is_ascii_digit()) || f.starts_with("rfc"))
+        .collect()
+}
+
 const DEVIATIONS_MD: &str = include_str!("DEVIATIONS.md");
 
 /// Write one line to the process's stderr directly: libtest captures `eprintln!` of

@@ -234,17 +234,6 @@ fn rfc7520_cases(file: &str, out: &mut Vec<Value>) -> Option<usize> {
 }
 
 const WYCHEPROOF: &[&str] = &["json_web_signature_test.json", "json_web_key_test.json"];
-const RFC7520: &[&str] = &[
-    "4_1.rsa_v15_signature.json",
-    "4_2.rsa-pss_signature.json",
-    "4_3.ecdsa_signature.json",
-    "4_4.hmac-sha2_integrity_protection.json",
-    "4_5.signature_with_detached_content.json",
-    "4_6.protecting_specific_header_fields.json",
-    "4_7.protecting_content_only.json",
-    "4_8.multiple_signatures.json",
-    "rfc8037_ed25519_jws.json",
-];
 
 #[test]
 fn parity_corpus_native_verdicts() {
@@ -260,9 +249,10 @@ fn parity_corpus_native_verdicts() {
     let mut sources = Map::new();
     sources.insert("jose".into(), json!({ "cases": jose_count }));
     let mut skipped = Vec::new();
+    let rfc7520 = common::rfc7520_files();
     for (sub, files, add) in [
         ("wycheproof", WYCHEPROOF, wycheproof_cases as fn(&str, &mut Vec<Value>) -> Option<usize>),
-        ("rfc7520", RFC7520, rfc7520_cases),
+        ("rfc7520", rfc7520.as_slice(), rfc7520_cases),
     ] {
         for file in files {
             // `common::load` fails under CI=true when the file is missing, and says SKIPPED otherwise.
