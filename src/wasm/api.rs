@@ -34,8 +34,8 @@ pub struct JsUnverifiedToken {
     kind: crate::TokenKind,
 }
 
-/// A verified token's frozen JS header and claims and its roles and scopes, built once per
-/// token and shared by every cache hit (see `PartsMemo`).
+/// A verified token's frozen JS header and claims, built once per token on first read and
+/// shared by every cache hit (see `PartsMemo`).
 /// Roles and scopes are read from the claims object when asked for: the core has validated
 /// their types (`realm_access.roles` an array of strings, `scope` a string), so that object
 /// holds what the core's own accessors would return.
@@ -490,8 +490,7 @@ impl JsKeySet {
             return settle(done(crate::verify_finish(pending, &verdict, &self.inner, &opts, now)));
         }
         let checks = self.webcrypto_checks(&pending);
-        let finish =
-            Finish { keys: Arc::clone(&self.inner), opts, now, pending: RefCell::new(Some((pending, Box::new(done)))) };
+        let finish = Finish { keys: Arc::clone(&self.inner), opts, now, pending, done: Box::new(done) };
         let Ok(checks) = checks else { return settle(finish.run(None)) };
         // One continuation: `checks` resolves to WebCrypto's answers, or to null when it failed.
         let on_done = Closure::once_into_js(move |results: JsValue| -> JsResult<JsValue> {
@@ -513,13 +512,14 @@ impl JsKeySet {
 }
 
 /// What finishing a `verifyAsync` needs once WebCrypto has answered, or failed (the options
-/// shared: the guard's are the same for every request).
+/// shared: the guard's are the same for every request). Consumed by the one continuation.
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 struct Finish {
     keys: Arc<crate::KeySet>,
     opts: Rc<crate::VerifyOptions>,
     now: i64,
-    pending: RefCell<Option<(crate::PendingSignature, Box<Done>)>>,
+    pending: crate::PendingSignature,
+    done: Box<Done>,
 }
 
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
@@ -529,12 +529,11 @@ type Done = dyn FnOnce(crate::Result<crate::Token>) -> JsResult<JsValue>;
 impl Finish {
     /// `answer`: WebCrypto's answers for the candidates (`webcrypto_checks`), or `None` to let
     /// the Wasm verifier decide.
-    fn run(&self, answer: Option<JsValue>) -> JsResult<JsValue> {
-        let (p, done) =
-            self.pending.borrow_mut().take().ok_or_else(|| invalid_option("verification already finished"))?;
+    fn run(self, answer: Option<JsValue>) -> JsResult<JsValue> {
+        let Self { keys, opts, now, pending: p, done } = self;
         let outside = |results: JsValue| webcrypto::verdict(&p, &results);
         #[cfg(feature = "signature")]
-        let verdict = answer.map_or_else(|| p.verify_here(&self.keys), outside);
+        let verdict = answer.map_or_else(|| p.verify_here(&keys), outside);
         #[cfg(not(feature = "signature"))]
         let Some(verdict) = answer.map(outside) else {
             return done(Err(crate::Error::new(
@@ -542,7 +541,7 @@ impl Finish {
                 "WebCrypto is unavailable or refused the key, and this build (tokenward/lite) has no Wasm verifier",
             )));
         };
-        done(crate::verify_finish(p, &verdict, &self.keys, &self.opts, self.now))
+        done(crate::verify_finish(p, &verdict, &keys, &opts, now))
     }
 }
 
