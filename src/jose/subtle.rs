@@ -3,20 +3,14 @@
 //! WebCrypto (the Wasm bindings' `verifyAsync`, the session's `VerifySignature` command)
 //! passes them on unchanged, so no JS decides how a key is used.
 
-use serde::{Deserialize, Serialize};
-
 use super::algorithm::{Algorithm, Hash};
 
 /// One WebCrypto algorithm object, e.g. `{ name: "ECDSA", hash: "SHA-256" }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubtleParams {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub named_curve: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salt_length: Option<u32>,
 }
 

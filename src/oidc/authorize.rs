@@ -1,14 +1,11 @@
 //! The authorization request (OIDC Core 3.1.2.1, code flow with PKCE S256).
 
-use serde::{Deserialize, Serialize};
-
 use super::error::{OidcError, OidcErrorKind, Result};
 use super::http::with_query;
 use super::pkce::{challenge, random_string, Random};
 
 /// Per-login options, all optional. Default: none of them sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoginOptions {
     /// `prompt` (e.g. `login`, `none`, `consent`).
     pub prompt: Option<String>,
@@ -26,7 +23,7 @@ pub struct LoginOptions {
 }
 
 /// What a login in progress must remember until its callback: stored with the session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingLogin {
     pub state: String,
     pub nonce: String,

@@ -1,6 +1,5 @@
 //! OpenID Connect Discovery 1.0: `{issuer}/.well-known/openid-configuration`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::{OidcError, OidcErrorKind, Result};
@@ -8,22 +7,17 @@ use super::http::is_endpoint_url;
 
 /// The provider metadata the session needs. Plain data: it is stored with the session so a
 /// restored tab or request does not fetch it again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderMetadata {
     pub issuer: String,
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub jwks_uri: String,
-    #[serde(default)]
     pub end_session_endpoint: Option<String>,
-    #[serde(default)]
     pub revocation_endpoint: Option<String>,
-    #[serde(default)]
     pub userinfo_endpoint: Option<String>,
     /// RFC 9207: the callback must carry `iss` when this is true.
-    #[serde(default)]
     pub iss_parameter_supported: bool,
-    #[serde(default)]
     pub backchannel_logout_supported: bool,
 }
 

@@ -4,8 +4,6 @@
 //! `iat` against the midpoint of the request's local start and end, then bounded and
 //! smoothed, and reset when the local clock is seen to jump.
 
-use serde::{Deserialize, Serialize};
-
 /// Largest skew believed (ms): beyond this a sample is more likely a bad `iat` than a clock
 /// that far off, and is dropped. 24 hours.
 pub const MAX_SKEW_MS: i64 = 24 * 3600 * 1000;
@@ -18,16 +16,21 @@ pub const STEP_MS: i64 = 2_000;
 /// this (ms) resets the estimate.
 pub const JUMP_MS: i64 = 5_000;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServerClock {
     /// server time - local time, in ms. `None` until the first sample: then 0 is assumed.
     pub skew_ms: Option<i64>,
     pub samples: u32,
-    #[serde(skip)]
     last: Option<(u64, u64)>,
 }
 
 impl ServerClock {
+    /// An estimate as a store kept it (the last reading is not stored: a restored clock
+    /// starts its jump detection afresh).
+    pub fn restored(skew_ms: Option<i64>, samples: u32) -> Self {
+        Self { skew_ms, samples, last: None }
+    }
+
     pub fn skew(&self) -> i64 {
         self.skew_ms.unwrap_or(0)
     }

@@ -1,8 +1,6 @@
 //! Session configuration. Every default is written here with its reason; every value is
 //! checked when the session is created (an empty or malformed one is an error, never "off").
 
-use serde::{Deserialize, Serialize};
-
 use crate::oidc::{OidcError, OidcErrorKind};
 use crate::Algorithm;
 
@@ -18,8 +16,7 @@ pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 10_000;
 pub const PENDING_LOGIN_TTL: u64 = 3_600;
 
 /// How a session without a user agent ends the provider session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Backchannel {
     /// POST the refresh token to the end-session endpoint (Keycloak). Default.
     #[default]
@@ -30,8 +27,7 @@ pub enum Backchannel {
 }
 
 /// Which grant obtains the tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Flow {
     /// A user logs in (code + PKCE); refresh tokens rotate. Default.
     #[default]
@@ -40,88 +36,53 @@ pub enum Flow {
     ClientCredentials,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The issuer, exactly as the provider's discovery document names it. Required.
     pub issuer: String,
     /// Required.
     pub client_id: String,
     /// Confidential clients only (servers, edge BFFs). Default: none (public client).
-    #[serde(default)]
     pub client_secret: Option<String>,
     /// Send the client secret in the form body instead of HTTP Basic. Default false.
-    #[serde(default)]
     pub client_secret_in_body: bool,
     /// Where the provider sends the user back. Required for `authorization_code`.
-    #[serde(default)]
     pub redirect_uri: Option<String>,
     /// Where the provider sends the user after an RP-initiated logout. Default: none.
-    #[serde(default)]
     pub post_logout_redirect_uri: Option<String>,
     /// Requested scope; `openid` is always added. Default "openid". `offline_access` only
     /// when the app puts it here.
-    #[serde(default = "default_scope")]
     pub scope: String,
     /// Seconds; see `DEFAULT_MIN_VALIDITY`.
-    #[serde(default = "default_min_validity")]
     pub min_validity: u64,
     /// Seconds of inactivity after which the session ends, at the provider too. Default:
     /// none (off).
-    #[serde(default)]
     pub idle_timeout: Option<u64>,
     /// Seconds; see `DEFAULT_IDLE_WARNING`.
-    #[serde(default = "default_idle_warning")]
     pub idle_warning: u64,
     /// Whether a user agent can be navigated (a browser): then the provider session ends by
     /// RP-initiated logout; otherwise by the back-channel. Default false (servers).
-    #[serde(default)]
     pub user_agent: bool,
     /// Send the RP-initiated logout as a POST form rather than a GET URL. Default false.
-    #[serde(default)]
     pub logout_as_form: bool,
     /// See `Backchannel`. Default `refresh_token`.
-    #[serde(default)]
     pub backchannel: Backchannel,
     /// The service account for `backchannel: admin` (its client id and secret). Default none.
-    #[serde(default)]
     pub admin_client_id: Option<String>,
-    #[serde(default)]
     pub admin_client_secret: Option<String>,
     /// See `Flow`. Default `authorization_code`.
-    #[serde(default)]
     pub flow: Flow,
     /// Algorithms accepted for ID tokens. Default: none, meaning what the JWKS keys allow.
-    #[serde(default)]
     pub algorithms: Option<Vec<String>>,
     /// Leeway in seconds for ID-token time checks. Default 30 (as `verify`).
-    #[serde(default = "default_tolerance")]
     pub clock_tolerance: u64,
     /// See `DEFAULT_REQUEST_TIMEOUT_MS`.
-    #[serde(default = "default_timeout")]
     pub request_timeout_ms: u64,
     /// ID-token signatures are checked by the driver (`Command::VerifySignature`, the
     /// runtime's WebCrypto) instead of the core's own verifiers. Not an app option: the JS
     /// bindings always set it, and a build without the `signature` feature always works so.
     /// Default false (Rust, with the `signature` feature).
-    #[serde(skip)]
     pub external_signatures: bool,
-}
-
-fn default_scope() -> String {
-    "openid".into()
-}
-fn default_min_validity() -> u64 {
-    DEFAULT_MIN_VALIDITY
-}
-fn default_idle_warning() -> u64 {
-    DEFAULT_IDLE_WARNING
-}
-fn default_tolerance() -> u64 {
-    crate::DEFAULT_CLOCK_TOLERANCE
-}
-fn default_timeout() -> u64 {
-    DEFAULT_REQUEST_TIMEOUT_MS
 }
 
 fn bad(msg: String) -> OidcError {
@@ -138,7 +99,7 @@ impl Config {
             client_secret_in_body: false,
             redirect_uri: redirect_uri.map(Into::into),
             post_logout_redirect_uri: None,
-            scope: default_scope(),
+            scope: "openid".into(),
             min_validity: DEFAULT_MIN_VALIDITY,
             idle_timeout: None,
             idle_warning: DEFAULT_IDLE_WARNING,

@@ -1,7 +1,5 @@
 //! What goes into the machine (events, each with `now`) and what comes out (commands for the
-//! driver, notices for the app). Plain data: they cross into JS with serde.
-
-use serde::{Deserialize, Serialize};
+//! driver, notices for the app). Plain data: `wire` spells them as JSON for the JS driver.
 
 use super::cause::Cause;
 use super::state::State;
@@ -9,78 +7,43 @@ use crate::jose::subtle::SubtleParams;
 use crate::oidc::authorize::LoginOptions;
 use crate::oidc::HttpRequest;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// Begin: the machine loads the store.
     Start,
     /// The answer to `Command::Load`.
-    #[serde(rename_all = "camelCase")]
     Loaded { state: Option<State> },
     /// The answer to `Command::Save`: `ok` false when the store held another version, which
     /// it returns as `current`.
-    #[serde(rename_all = "camelCase")]
     Saved { ok: bool, current: Option<State> },
     /// Another tab or request wrote the store.
-    #[serde(rename_all = "camelCase")]
     StoreChanged { state: Option<State> },
     /// An HTTP answer to `Command::Send` (any status). `sent`/`received`: local ms.
-    #[serde(rename_all = "camelCase")]
     Response { id: u32, status: u16, body: String, retry_after: Option<u64>, sent: u64, received: u64 },
     /// No answer to `Command::Send`: network error or timeout.
-    #[serde(rename_all = "camelCase")]
     NoResponse { id: u32 },
     /// Start a login (the app's `login()`).
-    #[serde(rename_all = "camelCase")]
-    Login {
-        #[serde(default)]
-        options: LoginOptions,
-    },
+    Login { options: LoginOptions },
     /// The user agent came back to the redirect URI with this URL.
-    #[serde(rename_all = "camelCase")]
     Callback { url: String },
     /// The app wants a fresh access token (`getAccessToken()`); `force` refreshes anyway.
-    #[serde(rename_all = "camelCase")]
-    EnsureFresh {
-        #[serde(default)]
-        force: bool,
-    },
+    EnsureFresh { force: bool },
     /// User activity (for the idle policy).
     Activity,
     /// The app's `logout()`. `provider`: end the provider session too; `revoke`: revoke the
     /// refresh token (RFC 7009) first; `ui_locales` for the provider's logout page.
-    #[serde(rename_all = "camelCase")]
-    Logout {
-        #[serde(default = "yes")]
-        provider: bool,
-        #[serde(default)]
-        revoke: bool,
-        #[serde(default)]
-        ui_locales: Option<String>,
-    },
+    Logout { provider: bool, revoke: bool, ui_locales: Option<String> },
     /// A validated back-channel logout named this session id (or subject).
-    #[serde(rename_all = "camelCase")]
     BackchannelLogout { sid: Option<String>, sub: Option<String> },
     /// A deadline from `next_deadline()` passed.
     Timer,
     /// The answer to `Command::VerifySignature`: `ok` when the signature verified with one
     /// of its keys; `error` when the verifier could not run (e.g. the runtime's WebCrypto
     /// has no such algorithm), which counts as not verified.
-    #[serde(rename_all = "camelCase")]
-    SignatureChecked {
-        id: u32,
-        ok: bool,
-        #[serde(default)]
-        error: Option<String>,
-    },
+    SignatureChecked { id: u32, ok: bool, error: Option<String> },
 }
 
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 // `Save` carries the whole state: commands are few and short-lived (polled at once), so a box
 // would only add an allocation and a less direct API.
 #[allow(clippy::large_enum_variant)]
@@ -88,25 +51,19 @@ pub enum Command {
     /// Read the store; answer with `Event::Loaded`.
     Load,
     /// Write `state` only if the store still holds `expected` (0: empty); answer `Saved`.
-    #[serde(rename_all = "camelCase")]
     Save { state: State, expected: u64 },
     /// Send an HTTP request; answer `Response` or, after `timeout_ms`, `NoResponse`.
-    #[serde(rename_all = "camelCase")]
     Send { id: u32, request: HttpRequest, timeout_ms: u64 },
     /// Navigate the user agent (login, RP-initiated logout as GET).
-    #[serde(rename_all = "camelCase")]
     Navigate { url: String },
     /// Submit a POST form from the user agent (RP-initiated logout as POST).
-    #[serde(rename_all = "camelCase")]
     SubmitForm { url: String, fields: Vec<(String, String)> },
     /// Tell the app.
-    #[serde(rename_all = "camelCase")]
     Notify { notice: Notice },
     /// Check a JWS signature (an ID token's) with the runtime's WebCrypto: import each of
     /// `keys` (public JWKs the core chose from the provider's key set) with `import`, verify
     /// `signature` over the UTF-8 bytes of `data` with `verify`; answer `SignatureChecked`,
     /// `ok` if any key verifies. Only with `Config::external_signatures` (the JS bindings).
-    #[serde(rename_all = "camelCase")]
     VerifySignature {
         id: u32,
         keys: Vec<PublicJwk>,
@@ -120,23 +77,18 @@ pub enum Command {
 /// A public key as a JWK's members, e.g. `{ kty: "RSA", n, e }`.
 pub type PublicJwk = std::collections::BTreeMap<String, String>;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// New tokens are in place (login, refresh here or elsewhere, restore).
     Tokens,
     /// A refresh by this instance succeeded.
     Refreshed,
     /// A login completed; `returnTo` as the app passed it to `login()`.
-    #[serde(rename_all = "camelCase")]
     LoginComplete { return_to: Option<String> },
     /// The idle deadline is near: `remaining` seconds.
-    #[serde(rename_all = "camelCase")]
     IdleWarning { remaining: u64 },
     /// The session ended.
-    #[serde(rename_all = "camelCase")]
     LoggedOut { cause: Cause },
     /// A step failed; tokens are unchanged unless a `LoggedOut` follows.
-    #[serde(rename_all = "camelCase")]
     Error { cause: Cause, message: String },
 }

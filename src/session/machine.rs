@@ -52,8 +52,7 @@ pub enum Access {
 }
 
 /// What the app may see of the session. Never the refresh token.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {
     pub authenticated: bool,
     pub access_token: Option<String>,

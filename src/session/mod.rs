@@ -13,6 +13,7 @@ pub mod io;
 mod machine;
 mod mutation;
 pub mod state;
+pub mod wire;
 
 pub use cause::Cause;
 pub use config::{Backchannel, Config, Flow};

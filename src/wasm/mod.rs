@@ -20,6 +20,8 @@ mod guard;
 mod inspect;
 #[cfg(feature = "inspect")]
 mod inspect_typings;
+#[cfg(feature = "session")]
+mod json;
 #[cfg(feature = "api")]
 mod names;
 #[cfg(all(feature = "api", feature = "signature"))]

@@ -1,14 +1,14 @@
-//! `SessionCore`: the session machine for the JS driver (`tokenward/session`). Events,
-//! commands and views cross as plain JSON-compatible values (serde-wasm-bindgen); they are
-//! not on a hot path.
+//! `SessionCore`: the session machine for the JS driver (`tokenward/session`). Events, the
+//! config and stored states come in as JS values, read through `JSON.stringify` and the
+//! core's JSON parser; commands and views go out as plain objects. `session::wire` spells
+//! both sides; they are not on a hot path.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::errors::{invalid_option, JsResult};
+use super::json::{from_js_json, to_js_json};
 use crate::oidc::pkce::Random;
-use crate::session::{Access, Config, Event, Session};
+use crate::session::{wire, Session};
 
 /// The platform CSPRNG (`crypto.getRandomValues` through getrandom).
 struct PlatformRandom;
@@ -18,60 +18,6 @@ impl Random for PlatformRandom {
         // Checked to work when the session is created; it does not start failing later.
         let _ = getrandom::getrandom(buf);
     }
-}
-
-fn to_js<T: Serialize>(v: &T) -> JsResult<JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid_option(format!("cannot convert to JS: {e}")))
-}
-
-fn member(v: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn field<T: DeserializeOwned>(v: &JsValue, name: &str) -> JsResult<T> {
-    serde_wasm_bindgen::from_value(member(v, name))
-        .map_err(|e| invalid_option(format!("session event member {name}: {e}")))
-}
-
-/// Events are read member by member rather than by serde's internally tagged enum support,
-/// which buffers every value (the whole stored state included) in an intermediate tree and
-/// doubled the session's Wasm.
-fn event(v: &JsValue) -> JsResult<Event> {
-    if !v.is_object() {
-        return Err(invalid_option("a session event must be an object with a type"));
-    }
-    let ty = member(v, "type").as_string().unwrap_or_default();
-    Ok(match ty.as_str() {
-        "start" => Event::Start,
-        "loaded" => Event::Loaded { state: field(v, "state")? },
-        "saved" => Event::Saved { ok: field(v, "ok")?, current: field(v, "current")? },
-        "storeChanged" => Event::StoreChanged { state: field(v, "state")? },
-        "response" => Event::Response {
-            id: field(v, "id")?,
-            status: field(v, "status")?,
-            body: field(v, "body")?,
-            retry_after: field(v, "retryAfter")?,
-            sent: field(v, "sent")?,
-            received: field(v, "received")?,
-        },
-        "noResponse" => Event::NoResponse { id: field(v, "id")? },
-        "login" => Event::Login { options: field::<Option<_>>(v, "options")?.unwrap_or_default() },
-        "callback" => Event::Callback { url: field(v, "url")? },
-        "ensureFresh" => Event::EnsureFresh { force: field::<Option<bool>>(v, "force")?.unwrap_or(false) },
-        "activity" => Event::Activity,
-        "logout" => Event::Logout {
-            provider: field::<Option<bool>>(v, "provider")?.unwrap_or(true),
-            revoke: field::<Option<bool>>(v, "revoke")?.unwrap_or(false),
-            ui_locales: field(v, "uiLocales")?,
-        },
-        "backchannelLogout" => Event::BackchannelLogout { sid: field(v, "sid")?, sub: field(v, "sub")? },
-        "timer" => Event::Timer,
-        "signatureChecked" => {
-            Event::SignatureChecked { id: field(v, "id")?, ok: field(v, "ok")?, error: field(v, "error")? }
-        }
-        other => return Err(invalid_option(format!("unknown session event type \"{other}\""))),
-    })
 }
 
 fn ms(v: f64, what: &str) -> JsResult<u64> {
@@ -92,8 +38,7 @@ impl JsSession {
     /// A session machine for `config` (see `SessionConfig` in the typings).
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "SessionConfig")] config: JsValue) -> JsResult<JsSession> {
-        let mut cfg: Config =
-            serde_wasm_bindgen::from_value(config).map_err(|e| invalid_option(format!("session config: {e}")))?;
+        let mut cfg = wire::config(&from_js_json(&config, "session config")?).map_err(|e| invalid_option(e.message))?;
         // ID-token signatures go to the driver's WebCrypto (native code in every JS runtime),
         // so the session needs no signature crypto in its Wasm.
         cfg.external_signatures = true;
@@ -112,7 +57,7 @@ impl JsSession {
         now: f64,
         mono: Option<f64>,
     ) -> JsResult<()> {
-        let ev = self::event(&event)?;
+        let ev = wire::event(&from_js_json(&event, "a session event")?).map_err(|e| invalid_option(e.message))?;
         let now = crate::session::Now { wall: ms(now, "now")?, mono: mono.map(|m| ms(m.floor(), "mono")).transpose()? };
         self.inner.handle(ev, now);
         Ok(())
@@ -122,7 +67,7 @@ impl JsSession {
     #[wasm_bindgen(unchecked_return_type = "SessionCommand | undefined")]
     pub fn poll(&mut self) -> JsResult<JsValue> {
         match self.inner.poll() {
-            Some(c) => to_js(&c),
+            Some(c) => Ok(to_js_json(&wire::command_json(&c))),
             None => Ok(JsValue::UNDEFINED),
         }
     }
@@ -136,30 +81,13 @@ impl JsSession {
     /// `{ status: 'ready', accessToken } | { status: 'pending' } | { status: 'unavailable', cause }`.
     #[wasm_bindgen(unchecked_return_type = "SessionAccess")]
     pub fn access(&self, now: f64) -> JsResult<JsValue> {
-        #[derive(Serialize)]
-        #[serde(tag = "status", rename_all = "camelCase")]
-        enum A {
-            #[serde(rename_all = "camelCase")]
-            Ready {
-                access_token: String,
-            },
-            Pending,
-            Unavailable {
-                cause: crate::session::Cause,
-            },
-        }
-        let a = match self.inner.access(ms(now, "now")?) {
-            Access::Ready(t) => A::Ready { access_token: t },
-            Access::Pending => A::Pending,
-            Access::Unavailable(cause) => A::Unavailable { cause },
-        };
-        to_js(&a)
+        Ok(to_js_json(&wire::access_json(&self.inner.access(ms(now, "now")?))))
     }
 
     /// What the app may see of the session (never the refresh token).
     #[wasm_bindgen(unchecked_return_type = "SessionView")]
     pub fn view(&self, now: f64) -> JsResult<JsValue> {
-        to_js(&self.inner.view(ms(now, "now")?))
+        Ok(to_js_json(&wire::view_json(&self.inner.view(ms(now, "now")?))))
     }
 
     /// The RP-initiated logout URL for the session as it is now, if the provider has one.
