@@ -56,7 +56,13 @@ const SERVICES = [
           `${base}/session/  (the demo SPA: log in with the provider, tokenward/browser)`,
           `${base}/inspect/  (token inspector: claims, checks, keys, compare; tokenward/inspect)`,
         ],
-        stop: () => new Promise((resolve) => server.close(resolve)),
+        // Ctrl-C drops open connections too: a browser's keep-alive or in-flight request would
+        // otherwise hold the server (and the demo) open.
+        stop: () =>
+          new Promise((resolve) => {
+            server.close(resolve);
+            server.closeAllConnections();
+          }),
       };
     },
   },

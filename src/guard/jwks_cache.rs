@@ -302,7 +302,7 @@ impl JwksCache {
     /// when it is malformed, from another issuer or endpoint, past its stale limit, or older
     /// than what the cache already holds.
     pub fn restore(&mut self, snapshot: &str, now: i64) -> bool {
-        let Ok(doc) = serde_json::from_str::<serde_json::Value>(snapshot) else { return false };
+        let Ok(doc) = crate::jose::json::parse_value("the snapshot", snapshot.as_bytes()) else { return false };
         let (Some(text), Some(fresh_until)) = (doc["jwks"].as_str(), doc["freshUntil"].as_i64()) else {
             return false;
         };

@@ -54,7 +54,7 @@ fn json(text: &str, notes: Vec<Note>) -> Pasted {
         response: None,
         notes: [notes, vec![Note::warning("not_a_token", message)]].concat(),
     };
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+    let Ok(map) = crate::jose::json::parse_object("the pasted JSON", text.as_bytes()) else {
         return invalid("This starts like JSON but is not a JSON object (a token response is one).", notes);
     };
     let tokens: Vec<(String, String)> = TOKEN_FIELDS

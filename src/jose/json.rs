@@ -1,10 +1,11 @@
-//! JSON parsing that refuses what serde_json lets through: duplicate member names
-//! (RFC 7515 5.2 / RFC 8725 3.9: two parsers must never see different claims) and nesting
-//! deeper than `MAX_JSON_DEPTH`.
+//! JSON parsing (RFC 8259), strict where serde_json is lenient or silent: duplicate member
+//! names are refused (RFC 7515 5.2 / RFC 8725 3.9: two parsers must never see different
+//! claims) and nesting deeper than `MAX_JSON_DEPTH` is refused. Hand-written into
+//! `serde_json::Value` rather than through serde's deserializer: one small parser for every
+//! document (tokens, keys, provider answers, the session's events), and none of serde's
+//! error-formatting code in the Wasm.
 
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
-use std::fmt;
+use serde_json::{Map, Number, Value};
 
 use crate::jose::error::{Error, Result};
 use crate::jose::limits::MAX_JSON_DEPTH;
@@ -18,94 +19,248 @@ pub fn parse_object(what: &str, bytes: &[u8]) -> Result<Map<String, Value>> {
 }
 
 pub fn parse_value(what: &str, bytes: &[u8]) -> Result<Value> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict { depth: 0 }
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))?;
-    Ok(value)
+    let invalid = |why: &str| Error::malformed(format!("{what} is not valid JSON: {why}"));
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid("it is not UTF-8"))?;
+    let mut p = Parser { text, at: 0 };
+    let v = p.value(0).map_err(|e| invalid(&e))?;
+    p.space();
+    if p.at != text.len() {
+        return Err(invalid("trailing characters"));
+    }
+    Ok(v)
 }
 
-// serde_json's messages carry line/column; ours name the failure only.
-/// serde_json's message without its position, sanitized (it can quote the input).
-fn describe(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let text = match text.find(" at line ") {
-        Some(i) => &text[..i],
-        None => &text,
-    };
-    crate::jose::error::sanitize(text, 120)
+/// Why a document is not JSON: fixed text, or (a duplicate member) one naming the member.
+type Fail = std::borrow::Cow<'static, str>;
+
+struct Parser<'a> {
+    text: &'a str,
+    at: usize,
 }
 
-struct Strict {
-    depth: usize,
-}
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
 
-impl Strict {
-    fn nested<E: serde::de::Error>(&self) -> Result<Strict, E> {
-        if self.depth >= MAX_JSON_DEPTH {
-            return Err(E::custom(format_args!("nested deeper than {MAX_JSON_DEPTH} levels")));
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
         }
-        Ok(Strict { depth: self.depth + 1 })
     }
-}
 
-impl<'de> DeserializeSeed<'de> for Strict {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Strict {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("number is not finite"))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let child = self.nested()?;
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Strict { depth: child.depth })? {
-            out.push(v);
+    /// Skip `byte` (after white space), or fail with `expected`.
+    fn expect(&mut self, byte: u8, expected: &'static str) -> std::result::Result<(), Fail> {
+        self.space();
+        if self.peek() != Some(byte) {
+            return Err(expected.into());
         }
-        Ok(Value::Array(out))
+        self.at += 1;
+        Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let child = self.nested()?;
+
+    fn value(&mut self, depth: usize) -> std::result::Result<Value, Fail> {
+        self.space();
+        let b = self.peek().ok_or("unexpected end")?;
+        if matches!(b, b'{' | b'[') && depth >= MAX_JSON_DEPTH {
+            return Err(format!("nested deeper than {MAX_JSON_DEPTH} levels").into());
+        }
+        match b {
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b'"' => self.string().map(Value::String),
+            b't' => self.word("true", Value::Bool(true)),
+            b'f' => self.word("false", Value::Bool(false)),
+            b'n' => self.word("null", Value::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err("expected a value".into()),
+        }
+    }
+
+    fn word(&mut self, word: &str, v: Value) -> std::result::Result<Value, Fail> {
+        if !self.text[self.at..].starts_with(word) {
+            return Err("expected a value".into());
+        }
+        self.at += word.len();
+        Ok(v)
+    }
+
+    fn object(&mut self, depth: usize) -> std::result::Result<Value, Fail> {
+        self.at += 1;
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(A::Error::custom(format_args!(
-                    "duplicate member \"{}\"",
-                    crate::jose::error::sanitize(&key, 40)
-                )));
-            }
-            let v = map.next_value_seed(Strict { depth: child.depth })?;
-            out.insert(key, v);
+        self.space();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Ok(Value::Object(out));
         }
-        Ok(Value::Object(out))
+        loop {
+            self.space();
+            if self.peek() != Some(b'"') {
+                return Err("expected a member name".into());
+            }
+            let key = self.string()?;
+            if out.contains_key(&key) {
+                return Err(format!("duplicate member \"{}\"", crate::jose::error::sanitize(&key, 40)).into());
+            }
+            self.expect(b':', "expected `:`")?;
+            let v = self.value(depth)?;
+            out.insert(key, v);
+            self.space();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(Value::Object(out));
+                }
+                _ => return Err("expected `,` or `}`".into()),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> std::result::Result<Value, Fail> {
+        self.at += 1;
+        let mut out = Vec::new();
+        self.space();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Value::Array(out));
+        }
+        loop {
+            out.push(self.value(depth)?);
+            self.space();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Value::Array(out));
+                }
+                _ => return Err("expected `,` or `]`".into()),
+            }
+        }
+    }
+
+    /// A string, the opening quote at `at`.
+    fn string(&mut self) -> std::result::Result<String, Fail> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            let bytes = self.text.as_bytes();
+            while self.at < bytes.len() && !matches!(bytes[self.at], b'"' | b'\\' | 0..=0x1f) {
+                self.at += 1;
+            }
+            // Stopped at an ASCII byte (or the end): a char boundary.
+            out.push_str(&self.text[start..self.at]);
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    out.push(self.escape()?);
+                }
+                Some(_) => return Err("control character in a string".into()),
+                None => return Err("unterminated string".into()),
+            }
+        }
+    }
+
+    /// The character an escape stands for, the backslash already read.
+    fn escape(&mut self) -> std::result::Result<char, Fail> {
+        let b = self.peek().ok_or("unterminated string")?;
+        self.at += 1;
+        Ok(match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                let code = match hi {
+                    0xD800..=0xDBFF => {
+                        if !self.text[self.at..].starts_with("\\u") {
+                            return Err("lone surrogate in a \\u escape".into());
+                        }
+                        self.at += 2;
+                        let lo = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&lo) {
+                            return Err("lone surrogate in a \\u escape".into());
+                        }
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return Err("lone surrogate in a \\u escape".into()),
+                    c => c,
+                };
+                char::from_u32(code).ok_or("invalid \\u escape")?
+            }
+            _ => return Err("invalid escape".into()),
+        })
+    }
+
+    fn hex4(&mut self) -> std::result::Result<u32, Fail> {
+        let digits = self.text.get(self.at..self.at + 4).ok_or("invalid \\u escape")?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("invalid \\u escape".into());
+        }
+        self.at += 4;
+        u32::from_str_radix(digits, 16).map_err(|_| "invalid \\u escape".into())
+    }
+
+    /// A number: integers as u64 / i64 when they fit, anything else as a finite f64.
+    fn number(&mut self) -> std::result::Result<Value, Fail> {
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        let digits = |at: &mut usize| {
+            let from = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            *at > from
+        };
+        let mut at = self.at;
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        let int_start = at;
+        if !digits(&mut at) || (bytes[int_start] == b'0' && at > int_start + 1) {
+            return Err("invalid number".into());
+        }
+        let mut integer = true;
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            integer = false;
+            if !digits(&mut at) {
+                return Err("invalid number".into());
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            at += 1;
+            integer = false;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            if !digits(&mut at) {
+                return Err("invalid number".into());
+            }
+        }
+        self.at = at;
+        let t = &self.text[start..at];
+        if integer {
+            if let Ok(n) = t.parse::<u64>() {
+                return Ok(Value::Number(n.into()));
+            }
+            if let Ok(n) = t.parse::<i64>() {
+                return Ok(Value::Number(n.into()));
+            }
+        }
+        // Non-integers and integers beyond 64 bits, as serde_json reads them.
+        let f: f64 = t.parse().map_err(|_| "invalid number")?;
+        Number::from_f64(f).map(Value::Number).ok_or_else(|| "number out of range".into())
     }
 }
 
@@ -133,6 +288,59 @@ mod tests {
         assert!(err.message().contains("nested deeper"), "{}", err.message());
         let ok = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_JSON_DEPTH - 1), "]".repeat(MAX_JSON_DEPTH - 1));
         assert!(parse_object("payload", ok.as_bytes()).is_ok());
+    }
+
+    // (Not long decimals: serde_json without float_roundtrip may miss the nearest f64 by
+    // one unit; core's parse does not.)
+    #[test]
+    fn it_reads_what_rfc_8259_allows_as_serde_json_does() {
+        for text in [
+            r#"{"a":[1,-2,3.5,1e3,-0.25E-2,18446744073709551615,-9223372036854775808,1e20,12345678901234567890]}"#,
+            r#"{ "s" : "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00é" , "t":true,"f":false,"n":null,"o":{},"e":[] }"#,
+            "\t\r\n {\"a\" :\n[ ]}\n",
+        ] {
+            let ours = parse_value("doc", text.as_bytes()).unwrap();
+            let theirs: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
+
+    #[test]
+    fn it_refuses_what_rfc_8259_does_not_allow() {
+        for text in [
+            "",
+            " ",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[1,]",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[1e]",
+            "[-]",
+            "[+1]",
+            "[NaN]",
+            "[tru]",
+            "{'a':1}",
+            "{a:1}",
+            "[\"\\x\"]",
+            "[\"\\u12\"]",
+            "[\"\\ud800\"]",
+            "[\"\\udc00\"]",
+            "[\"\\ud800\\u0041\"]",
+            "[\"a\tb\"]",
+            "[\"abc]",
+            "[1] [2]",
+            "[1e999]",
+            "[-1e999]",
+        ] {
+            let err = parse_value("doc", text.as_bytes()).unwrap_err();
+            assert_eq!(err.code(), "malformed", "{text}");
+            assert!(serde_json::from_str::<Value>(text).is_err(), "serde_json accepts {text}");
+        }
+        assert!(parse_value("doc", b"[\"\xff\"]").is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! OpenID Connect Discovery 1.0: `{issuer}/.well-known/openid-configuration`.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::{OidcError, OidcErrorKind, Result};
 use super::http::is_endpoint_url;
@@ -30,7 +30,7 @@ pub fn discovery_url(issuer: &str) -> String {
 /// must be absolute URLs, and a provider that advertises PKCE methods must offer S256.
 pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
     let bad = |m: String| OidcError::new(OidcErrorKind::Discovery, m);
-    let doc: Map<String, Value> = serde_json::from_str(body.trim_start_matches('\u{feff}'))
+    let doc = crate::jose::json::parse_object("the discovery document", body.trim_start_matches('\u{feff}').as_bytes())
         .map_err(|_| bad("the discovery document is not a JSON object".into()))?;
     let issuer =
         doc.get("issuer").and_then(Value::as_str).ok_or_else(|| bad("the discovery document has no issuer".into()))?;

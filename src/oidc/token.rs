@@ -116,7 +116,8 @@ fn json_object(body: &str) -> Result<Map<String, Value>> {
             "the token endpoint answered with an HTML page, not JSON (a proxy or error page?)",
         ));
     }
-    serde_json::from_str(body).map_err(|_| invalid_response("the token endpoint's answer is not a JSON object"))
+    crate::jose::json::parse_object("the token endpoint's answer", body.as_bytes())
+        .map_err(|_| invalid_response("the token endpoint's answer is not a JSON object"))
 }
 
 /// Parse an RFC 6749 5.2 error body; `None` when the body is not one.

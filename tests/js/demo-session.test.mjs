@@ -48,7 +48,11 @@ test('demo: session page logs alice in and out through the provider', {
   assert.ok(existsSync(`${root}pkg/session/session-browser.js`), 'pkg/ is not built: run npm run build first');
   const demo = startDemo();
   t.after(async () => {
-    if (demo.child.exitCode === null) demo.child.kill('SIGINT');
+    if (demo.child.exitCode !== null) return;
+    demo.child.kill('SIGINT');
+    // A demo that does not stop on Ctrl-C has already failed the test: do not hang the suite.
+    const stopped = await Promise.race([demo.exited, new Promise((r) => setTimeout(r, 5_000, null))]);
+    if (!stopped) demo.child.kill('SIGKILL');
     await demo.exited;
   });
   await demo.ready;
