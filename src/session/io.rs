@@ -77,6 +77,14 @@ pub enum Command {
 /// A public key as a JWK's members, e.g. `{ kty: "RSA", n, e }`.
 pub type PublicJwk = std::collections::BTreeMap<String, String>;
 
+/// A map (`BTreeMap`, `serde_json::Map`) from pairs, inserted one by one: `collect()` sorts
+/// them first, and each sort it instantiates costs the Wasm about a kilobyte.
+pub(crate) fn map_of<M: Default + Extend<(K, V)>, K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> M {
+    let mut map = M::default();
+    map.extend(pairs);
+    map
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// New tokens are in place (login, refresh here or elsewhere, restore).

@@ -9,7 +9,7 @@ use super::backoff;
 use super::catalogue::{self, Action, Grant};
 use super::cause::Cause;
 use super::config::{Backchannel, Config, Flow};
-use super::io::{Command, Event, Notice};
+use super::io::{map_of, Command, Event, Notice};
 use super::mutation::Mutation;
 use super::state::{State, Tokens};
 use crate::oidc::authorize::{self, PendingLogin};
@@ -384,9 +384,10 @@ impl Session {
                 .as_ref()
                 .map(|t| {
                     let by_client = t.claims().resource_roles_by_client().into_iter();
-                    by_client
-                        .map(|(client, roles)| (client.to_owned(), roles.into_iter().map(str::to_owned).collect()))
-                        .collect()
+                    map_of(
+                        by_client
+                            .map(|(client, roles)| (client.to_owned(), roles.into_iter().map(str::to_owned).collect())),
+                    )
                 })
                 .unwrap_or_default(),
         }
@@ -832,7 +833,7 @@ impl Session {
             .candidates()
             .iter()
             .filter_map(|&i| keys.keys().get(i)?.public_jwk())
-            .map(|members| members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            .map(|members| map_of(members.into_iter().map(|(k, v)| (k.to_owned(), v))))
             .collect();
         let data = String::from_utf8_lossy(pending.message()).into_owned();
         let signature = pending.signature().to_vec();

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::cause::Cause;
 use super::clock::ServerClock;
 use super::config::{Backchannel, Config, Flow};
-use super::io::{Command, Event, Notice};
+use super::io::{map_of, Command, Event, Notice};
 use super::machine::{Access, View};
 use super::state::{Lease, State, Tokens};
 use crate::jose::subtle::{Member, SubtleParams};
@@ -486,7 +486,7 @@ pub fn command_json(c: &Command) -> Value {
                     "keys",
                     Value::Array(
                         keys.iter()
-                            .map(|k| Value::Object(k.iter().map(|(n, v)| (n.clone(), v.as_str().into())).collect()))
+                            .map(|k| Value::Object(map_of(k.iter().map(|(n, v)| (n.clone(), v.as_str().into())))))
                             .collect(),
                     ),
                 )
@@ -550,7 +550,7 @@ pub fn access_json(a: &Access) -> Value {
 /// What `SessionCore.view` returns (`SessionView`).
 pub fn view_json(v: &View) -> Value {
     let claims = |c: &Option<Map<String, Value>>| c.clone().map(Value::Object);
-    let roles = v.resource_roles.iter().map(|(client, r)| (client.clone(), strings(r))).collect();
+    let roles = map_of(v.resource_roles.iter().map(|(client, r)| (client.clone(), strings(r))));
     Out::default()
         .set("authenticated", v.authenticated)
         .str("accessToken", &v.access_token)
