@@ -436,6 +436,68 @@ mod tests {
         assert_eq!(decimal_to_f64("0e99999999999999999999999"), 0.0);
     }
 
+    use proptest::prelude::*;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            // Decimals f64 holds exactly, printed by serde_json in any of its forms.
+            (any::<i32>(), 0u32..6).prop_map(|(m, k)| Value::from(f64::from(m) / f64::from(2u32.pow(k)))),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(any::<String>(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        // Small documents, many of them: each case takes microseconds.
+        #![proptest_config(ProptestConfig::with_cases(8192))]
+
+        // Whatever serde_json writes (compact or pretty, every escape it uses), this parser reads
+        // back as the same value.
+        #[test]
+        fn it_reads_back_whatever_serde_json_writes(v in any_json()) {
+            let compact = serde_json::to_string(&v).unwrap();
+            prop_assert_eq!(&parse_value("doc", compact.as_bytes()).unwrap(), &v);
+            let pretty = serde_json::to_string_pretty(&v).unwrap();
+            prop_assert_eq!(&parse_value("doc", pretty.as_bytes()).unwrap(), &v);
+        }
+
+        // One edit away from valid JSON (a byte inserted, removed or replaced), it agrees with
+        // serde_json on whether the text is JSON, unless it refuses for a reason serde_json does
+        // not have (a duplicate member, the depth limit).
+        #[test]
+        fn it_accepts_exactly_what_serde_json_accepts(
+            v in any_json(),
+            at in any::<proptest::sample::Index>(),
+            edit in 0u8..3,
+            byte in proptest::sample::select(b"[]{}\",:0123456789eE.+- \\/u\x01tfn".to_vec()),
+        ) {
+            let mut text = serde_json::to_string(&v).unwrap().into_bytes();
+            let i = at.index(text.len() + 1);
+            match edit {
+                0 => text.insert(i, byte),
+                1 if i < text.len() => { text.remove(i); }
+                _ if i < text.len() => text[i] = byte,
+                _ => text.push(byte),
+            }
+            let ours = parse_value("doc", &text);
+            let theirs = serde_json::from_slice::<Value>(&text);
+            let ours_only = ours.as_ref().err().is_some_and(|e| e.message().contains("duplicate") || e.message().contains("nested"));
+            if !ours_only {
+                prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{}", String::from_utf8_lossy(&text));
+            }
+        }
+    }
+
     #[test]
     fn trailing_garbage_and_non_objects_are_refused() {
         assert!(parse_object("payload", br#"{"a":1} x"#).is_err());
