@@ -294,7 +294,7 @@ fn decimal_to_f64(t: &str) -> f64 {
         Some(digits) => -saturating_digits(digits),
         None => saturating_digits(exp_text.trim_start_matches('+')),
     };
-    let exp = (exp + e).clamp(-1000, 1000) as i32;
+    let exp = exp.saturating_add(e).clamp(-1000, 1000) as i32;
     let mut v = m as f64;
     if m != 0 {
         // 10^k is exact in f64 for k <= 22; beyond that, scaled in exact steps.
@@ -434,6 +434,9 @@ mod tests {
         assert_eq!(decimal_to_f64("1e99999999999999999999999"), f64::INFINITY);
         assert_eq!(decimal_to_f64("0.000001e99999999999999999999999"), f64::INFINITY);
         assert_eq!(decimal_to_f64("0e99999999999999999999999"), 0.0);
+        // Digits that scale the exponent, added to one already at its limit: saturates.
+        assert_eq!(decimal_to_f64("100000000000000000000e9223372036854775807"), f64::INFINITY);
+        assert_eq!(decimal_to_f64("0.01e-9223372036854775807"), 0.0);
     }
 
     use proptest::prelude::*;
