@@ -54,8 +54,16 @@ fn json(text: &str, notes: Vec<Note>) -> Pasted {
         response: None,
         notes: [notes, vec![Note::warning("not_a_token", message)]].concat(),
     };
-    let Ok(map) = crate::jose::json::parse_object("the pasted JSON", text.as_bytes()) else {
-        return invalid("This starts like JSON but is not a JSON object (a token response is one).", notes);
+    let map = match crate::jose::json::parse_object("it", text.as_bytes()) {
+        Ok(map) => map,
+        // The parser's reason (a duplicate member, the depth limit, where it stopped) is the
+        // useful part for someone who pasted a hand-edited response.
+        Err(e) => {
+            return invalid(
+                &format!("This starts like JSON, but {}. A token response is a JSON object.", e.message()),
+                notes,
+            )
+        }
     };
     let tokens: Vec<(String, String)> = TOKEN_FIELDS
         .iter()
@@ -137,5 +145,9 @@ mod tests {
         let b = classify("Bearer eyJ.e\nyJ.sig");
         assert_eq!(b.tokens[0].1, "eyJ.eyJ.sig");
         assert_eq!(classify(r#"{"keys":[]}"#).input, "invalid");
+        let twice = classify(r#"{"access_token":"a.b.c","access_token":"d.e.f"}"#);
+        assert_eq!(twice.input, "invalid");
+        let note = twice.notes.iter().find(|n| n.code == "not_a_token").unwrap();
+        assert!(note.text.contains("duplicate member \"access_token\""), "{}", note.text);
     }
 }

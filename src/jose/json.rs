@@ -19,9 +19,22 @@ pub fn parse_object(what: &str, bytes: &[u8]) -> Result<Map<String, Value>> {
 }
 
 pub fn parse_value(what: &str, bytes: &[u8]) -> Result<Value> {
+    parse(what, bytes, false)
+}
+
+/// Parse text that `JSON.stringify` wrote from a JS value: as `parse_value`, except that a
+/// lone surrogate escape (`"\ud800"`, from a JS string that is not well-formed UTF-16, such
+/// as half of a typed emoji) reads as U+FFFD, as JS itself does when it encodes such a string
+/// as UTF-8, instead of failing the whole value.
+#[cfg(any(target_arch = "wasm32", test))]
+pub fn parse_js_value(what: &str, bytes: &[u8]) -> Result<Value> {
+    parse(what, bytes, true)
+}
+
+fn parse(what: &str, bytes: &[u8], lossy: bool) -> Result<Value> {
     let invalid = |why: &str| Error::malformed(format!("{what} is not valid JSON: {why}"));
     let text = std::str::from_utf8(bytes).map_err(|_| invalid("it is not UTF-8"))?;
-    let mut p = Parser { text, at: 0 };
+    let mut p = Parser { text, at: 0, lossy };
     let v = p.value(0).map_err(|e| invalid(&e))?;
     p.space();
     if p.at != text.len() {
@@ -36,6 +49,8 @@ type Fail = std::borrow::Cow<'static, str>;
 struct Parser<'a> {
     text: &'a str,
     at: usize,
+    /// Lone surrogate escapes read as U+FFFD (`parse_js_value`) instead of failing.
+    lossy: bool,
 }
 
 impl Parser<'_> {
@@ -181,22 +196,27 @@ impl Parser<'_> {
             b't' => '\t',
             b'u' => {
                 let hi = self.hex4()?;
-                let code = match hi {
+                let lone = || if self.lossy { Ok('\u{fffd}') } else { Err("lone surrogate in a \\u escape") };
+                match hi {
                     0xD800..=0xDBFF => {
-                        if !self.text[self.at..].starts_with("\\u") {
-                            return Err("lone surrogate in a \\u escape".into());
+                        // Only a low surrogate escape completes the pair; anything else is
+                        // left for the next read.
+                        let lo = self.text[self.at..]
+                            .strip_prefix("\\u")
+                            .and_then(|rest| u32::from_str_radix(rest.get(..4)?, 16).ok())
+                            .filter(|lo| (0xDC00..=0xDFFF).contains(lo));
+                        match lo {
+                            Some(lo) => {
+                                self.at += 6;
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                    .ok_or("invalid \\u escape")?
+                            }
+                            None => lone()?,
                         }
-                        self.at += 2;
-                        let lo = self.hex4()?;
-                        if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return Err("lone surrogate in a \\u escape".into());
-                        }
-                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                     }
-                    0xDC00..=0xDFFF => return Err("lone surrogate in a \\u escape".into()),
-                    c => c,
-                };
-                char::from_u32(code).ok_or("invalid \\u escape")?
+                    0xDC00..=0xDFFF => lone()?,
+                    c => char::from_u32(c).ok_or("invalid \\u escape")?,
+                }
             }
             _ => return Err("invalid escape".into()),
         })
@@ -340,12 +360,29 @@ mod tests {
 
     #[test]
     fn depth_is_bounded() {
-        let deep = format!("{}1{}", "[".repeat(MAX_JSON_DEPTH + 1), "]".repeat(MAX_JSON_DEPTH + 1));
+        // The object is one level, so MAX_JSON_DEPTH arrays inside it are one too many.
+        let deep = format!("{}1{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
         let doc = format!("{{\"a\":{deep}}}");
         let err = parse_object("payload", doc.as_bytes()).unwrap_err();
         assert!(err.message().contains("nested deeper"), "{}", err.message());
         let ok = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_JSON_DEPTH - 1), "]".repeat(MAX_JSON_DEPTH - 1));
         assert!(parse_object("payload", ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn text_from_json_stringify_reads_lone_surrogates_as_replacement_characters() {
+        for (text, want) in [
+            (r#"["a\ud800b"]"#, "a\u{fffd}b"),
+            (r#"["\udc00"]"#, "\u{fffd}"),
+            (r#"["\ud800\u0041"]"#, "\u{fffd}A"),
+            (r#"["\ud800\ud800\udc00"]"#, "\u{fffd}\u{10000}"),
+            (r#"["\ud83d\ude00"]"#, "\u{1f600}"),
+        ] {
+            assert_eq!(parse_js_value("event", text.as_bytes()).unwrap(), serde_json::json!([want]), "{text}");
+        }
+        // Everything else stays strict.
+        assert!(parse_js_value("event", br#"["\u12"]"#).is_err());
+        assert!(parse_js_value("event", br#"{"a":1,"a":2}"#).is_err());
     }
 
     // (Not long decimals: neither parser promises the nearest f64 there.)

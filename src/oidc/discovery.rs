@@ -31,7 +31,7 @@ pub fn discovery_url(issuer: &str) -> String {
 pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
     let bad = |m: String| OidcError::new(OidcErrorKind::Discovery, m);
     let doc = crate::jose::json::parse_object("the discovery document", body.trim_start_matches('\u{feff}').as_bytes())
-        .map_err(|_| bad("the discovery document is not a JSON object".into()))?;
+        .map_err(|e| bad(e.message().to_owned()))?;
     let issuer =
         doc.get("issuer").and_then(Value::as_str).ok_or_else(|| bad("the discovery document has no issuer".into()))?;
     if issuer != expected_issuer {
@@ -108,5 +108,9 @@ mod tests {
             OidcErrorKind::Discovery
         );
         assert_eq!(parse("<html>", ISS).unwrap_err().kind, OidcErrorKind::Discovery);
+        // The parser's reason reaches the message: two issuers must not be read as either.
+        let twice = parse(&doc(r#","issuer":"https://evil.example""#), ISS).unwrap_err();
+        assert_eq!(twice.kind, OidcErrorKind::Discovery);
+        assert!(twice.message.contains("duplicate member \"issuer\""), "{}", twice.message);
     }
 }

@@ -117,7 +117,7 @@ fn json_object(body: &str) -> Result<Map<String, Value>> {
         ));
     }
     crate::jose::json::parse_object("the token endpoint's answer", body.as_bytes())
-        .map_err(|_| invalid_response("the token endpoint's answer is not a JSON object"))
+        .map_err(|e| invalid_response(e.message()))
 }
 
 /// Parse an RFC 6749 5.2 error body; `None` when the body is not one.
@@ -213,6 +213,10 @@ mod tests {
             OidcErrorKind::InvalidResponse
         );
         assert_eq!(k(502, "<html>"), OidcErrorKind::InvalidResponse);
+        let twice =
+            parse_response(200, r#"{"access_token":"a","access_token":"b","token_type":"Bearer"}"#).unwrap_err();
+        assert_eq!(twice.kind, OidcErrorKind::InvalidResponse);
+        assert!(twice.message.contains("duplicate member \"access_token\""), "{}", twice.message);
         match k(400, r#"{"error":"invalid_grant","error_description":"Stale token"}"#) {
             OidcErrorKind::Grant(e) => assert_eq!(
                 (e.error.as_str(), e.description.as_deref(), e.status),

@@ -11,6 +11,9 @@ macro_rules! causes {
         }
 
         impl Cause {
+            /// Every cause, in declaration order.
+            pub const ALL: &'static [Cause] = &[$(Self::$variant,)*];
+
             /// The stable snake_case code, e.g. `session_expired`.
             pub fn code(self) -> &'static str {
                 match self {

@@ -762,10 +762,86 @@ mod tests {
     }
 
     #[test]
-    fn every_cause_code_reads_back() {
-        for c in [Cause::LoggedOut, Cause::OfflineRevoked, Cause::NoSession, Cause::IssMismatch] {
-            assert_eq!(Cause::from_code(c.code()), Some(c));
+    fn every_cause_code_is_unique_reads_back_and_is_in_the_typings() {
+        let codes: std::collections::BTreeSet<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), Cause::ALL.len(), "two causes share a code");
+        for c in Cause::ALL {
+            assert_eq!(Cause::from_code(c.code()), Some(*c));
         }
         assert_eq!(Cause::from_code("Logged_Out"), None);
+        // The TypeScript union apps switch on lists exactly these codes.
+        let ts = include_str!("../wasm/session_typings.rs");
+        let union = &ts[ts.find("export type SessionCause =").unwrap()..];
+        let union = &union[..union.find(';').unwrap()];
+        let typed: std::collections::BTreeSet<&str> = union.split('\'').skip(1).step_by(2).collect();
+        assert_eq!(typed, codes);
+    }
+
+    #[test]
+    fn the_other_commands_have_the_js_api_names() {
+        let form =
+            Command::SubmitForm { url: "https://op/logout".into(), fields: vec![("id_token_hint".into(), "i".into())] };
+        assert_eq!(
+            command_json(&form),
+            json!({ "type": "submitForm", "url": "https://op/logout", "fields": [["id_token_hint", "i"]] })
+        );
+        // A POST carries its body; a GET has no body member at all (fetch refuses one).
+        let post =
+            Command::Send { id: 3, request: HttpRequest::form("https://op/token", &[("a", "b c")]), timeout_ms: 1 };
+        assert_eq!(command_json(&post)["request"]["body"], json!("a=b+c"));
+        assert_eq!(command_json(&post)["request"]["method"], json!("POST"));
+        let get = Command::Send { id: 4, request: HttpRequest::get("https://op/certs"), timeout_ms: 1 };
+        assert!(command_json(&get)["request"].as_object().unwrap().get("body").is_none());
+        let (import, verify) = crate::jose::subtle::params(crate::jose::algorithm::Algorithm::PS256).unwrap();
+        let key: crate::session::io::PublicJwk =
+            map_of([("kty".to_owned(), "RSA".to_owned()), ("e".into(), "AQAB".into())]);
+        let check = Command::VerifySignature {
+            id: 5,
+            keys: vec![key],
+            import,
+            verify,
+            data: "h.p".into(),
+            signature: vec![1, 255],
+        };
+        assert_eq!(
+            command_json(&check),
+            json!({ "type": "verifySignature", "id": 5, "keys": [{ "kty": "RSA", "e": "AQAB" }],
+                    "import": { "name": "RSA-PSS", "hash": "SHA-256" }, "verify": { "name": "RSA-PSS", "saltLength": 32 },
+                    "data": "h.p", "signature": [1, 255] })
+        );
+        let done = |return_to| command_json(&Command::Notify { notice: Notice::LoginComplete { return_to } });
+        assert_eq!(done(None), json!({ "type": "notify", "notice": { "type": "loginComplete", "returnTo": null } }));
+        assert_eq!(done(Some("/app".into()))["notice"]["returnTo"], json!("/app"));
+    }
+
+    #[test]
+    fn a_view_has_the_js_api_names() {
+        let mut claims = Map::new();
+        claims.insert("sub".into(), json!("u1"));
+        let view = View {
+            authenticated: true,
+            access_token: Some("at".into()),
+            id_token: None,
+            expires_at: Some(1_700_000_300),
+            refresh_expires_at: None,
+            offline: false,
+            scope: Some("openid".into()),
+            sid: None,
+            ended: None,
+            idle_deadline: Some(9),
+            skew_ms: -40,
+            version: 3,
+            claims: Some(claims),
+            id_claims: None,
+            realm_roles: vec!["user".into()],
+            resource_roles: map_of([("app".to_owned(), vec!["admin".to_owned()])]),
+        };
+        assert_eq!(
+            view_json(&view),
+            json!({ "authenticated": true, "accessToken": "at", "idToken": null, "expiresAt": 1_700_000_300,
+                    "refreshExpiresAt": null, "offline": false, "scope": "openid", "sid": null, "ended": null,
+                    "idleDeadline": 9, "skewMs": -40, "version": 3, "claims": { "sub": "u1" }, "idClaims": null,
+                    "realmRoles": ["user"], "resourceRoles": { "app": ["admin"] } })
+        );
     }
 }

@@ -32,5 +32,5 @@ pub(crate) fn from_js_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
     let Some(text) = text else {
         return Err(invalid_option(format!("{what} must be a JSON-compatible object")));
     };
-    crate::jose::json::parse_value(what, text.as_bytes()).map_err(|e| invalid_option(e.message()))
+    crate::jose::json::parse_js_value(what, text.as_bytes()).map_err(|e| invalid_option(e.message()))
 }
