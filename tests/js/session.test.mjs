@@ -361,6 +361,14 @@ describe('bad input: a typed error and the stored tokens unchanged', () => {
     assert.deepEqual(await stored(store), before);
     d.dispose();
   });
+  test('a login hint holding half a surrogate pair reads as U+FFFD; an unknown login option is refused', async () => {
+    const d = driver();
+    await d.start();
+    const url = new URL(await d.login({ loginHint: 'al\ud83d' }));
+    assert.equal(url.searchParams.get('login_hint'), 'al\ufffd');
+    await assert.rejects(d.login({ loginHnit: 'alice' }), (e) => e.code === 'invalid_option' && /loginHnit/.test(e.message));
+    d.dispose();
+  });
   test('a bad configuration is a TokenError naming the option', () => {
     assert.throws(() => createSessionDriver({ issuer: 'not a url', clientId: 'x' }), (e) => e.code === 'invalid_option' && /issuer/.test(e.message));
     assert.throws(() => createSessionDriver({ issuer: provider.issuer, clientId: '' }), (e) => e.code === 'invalid_option');
