@@ -13,6 +13,30 @@
 //! # Ok(()) }
 //! ```
 
+#![cfg_attr(tokenward_no_std, no_std)]
+
+extern crate alloc;
+
+/// What std's prelude would bring, for the `no_std` build (each module imports it).
+#[allow(unused_imports)]
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
+/// Without std a panic traps at once (the JS side sees a `RuntimeError`, as with std and
+/// `panic = "abort"`): std's panic runtime, its hooks and its printing to a stderr that Wasm
+/// does not have, stay out of the session's Wasm.
+#[cfg(tokenward_no_std)]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 pub mod guard;
 pub mod inspect;
 pub mod jose;

@@ -1,5 +1,7 @@
 //! The guard's refusals: status, `WWW-Authenticate` challenge (RFC 6750 3) and JSON body.
 
+use crate::prelude::*;
+
 use crate::jose::error::{Error, ErrorKind};
 
 /// A request the guard turns away. `www_authenticate` is `None` only for 503 (the keys

@@ -16,7 +16,9 @@
 //!   answered within `fetch_timeout` counts as failed, so a lost request never blocks others.
 //! - A key removed from the JWKS stops verifying as soon as the new set is fetched.
 
-use std::sync::Arc;
+use crate::prelude::*;
+
+use alloc::sync::Arc;
 
 use crate::jose::error::{Error, ErrorKind, Result};
 use crate::jose::keyset::KeySet;
@@ -266,7 +268,10 @@ impl JwksCache {
     }
 
     fn install(&mut self, set: KeySet, text: &str, fresh_until: i64) {
-        self.keys = Some(Arc::new(set.with_cache(self.token_cache_size)));
+        // (Not Sync in the single-threaded no_std Wasm, where the guard is never used.)
+        #[cfg_attr(tokenward_no_std, allow(clippy::arc_with_non_send_sync))]
+        let keys = Arc::new(set.with_cache(self.token_cache_size));
+        self.keys = Some(keys);
         self.source = text.to_owned();
         self.fresh_until = fresh_until;
         self.usable_until = fresh_until.saturating_add(self.policy.stale_limit as i64);

@@ -1,7 +1,9 @@
 //! The guard: its options, the step for each request, and the decision once the token has
 //! been verified (only access tokens; required realm roles, client roles and scopes).
 
-use std::sync::Arc;
+use crate::prelude::*;
+
+use alloc::sync::Arc;
 
 use super::bearer::{self, Credentials};
 use super::challenge::{self, Denial};
@@ -142,7 +144,7 @@ impl Guard {
 
     /// The answer once `verify` (or `verify_start` / `verify_finish`) has spoken: the token,
     /// if it also holds every required role and scope.
-    pub fn decide(&self, verified: Result<Token>) -> std::result::Result<Token, Denial> {
+    pub fn decide(&self, verified: Result<Token>) -> core::result::Result<Token, Denial> {
         let token = match verified {
             Ok(t) => t,
             Err(e) if challenge::is_configuration(&e) => {
@@ -180,8 +182,8 @@ impl Guard {
         &mut self,
         authorization: Option<&str>,
         now: i64,
-        mut fetch: impl FnMut(&Fetch) -> std::result::Result<(u16, Option<String>, String), String>,
-    ) -> std::result::Result<Token, Denial> {
+        mut fetch: impl FnMut(&Fetch) -> core::result::Result<(u16, Option<String>, String), String>,
+    ) -> core::result::Result<Token, Denial> {
         // Each round either ends or settles one fetch; the cache never asks for a second
         // fetch for one request (cooldowns), so three rounds always suffice.
         for _ in 0..4 {
@@ -203,7 +205,7 @@ impl Guard {
     }
 
     #[cfg(feature = "signature")]
-    fn report(&mut self, f: &Fetch, now: i64, answer: std::result::Result<(u16, Option<String>, String), String>) {
+    fn report(&mut self, f: &Fetch, now: i64, answer: core::result::Result<(u16, Option<String>, String), String>) {
         match answer {
             Ok((status, cc, body)) => self.cache.fetched(f.id, now, status, cc.as_deref(), &body),
             Err(why) => self.cache.failed(f.id, now, &why),

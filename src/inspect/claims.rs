@@ -1,6 +1,8 @@
 //! Header members and claims explained in place: what each known one means, with its value
 //! read the way Keycloak uses it.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::jose::claims::Claims;

@@ -1,6 +1,8 @@
 //! Two tokens side by side (typically before and after a refresh): which claims changed, and
 //! what the changes that matter mean.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -2,6 +2,8 @@
 //! which origin (the page's Content-Security-Policy allows exactly that origin), whether an
 //! answer is usable, and what a failure means. The page only performs the fetch.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::oidc::discovery;

@@ -1,6 +1,8 @@
 //! What was pasted: one token, a token-endpoint response, or a URL or form body that carries
 //! tokens; and, for text that is not a JWT, which part is wrong in words.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use super::view::Note;

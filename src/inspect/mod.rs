@@ -3,6 +3,8 @@
 //! what a failed key fetch means and, in words, why a token fails a configuration. Pure like
 //! the rest of the core (`now` is an argument); the page and the JS API only display and fetch.
 
+use crate::prelude::*;
+
 mod claims;
 mod diff;
 mod fetch;

@@ -1,6 +1,8 @@
 //! Keycloak-aware notes and warnings about one token, and about a key set. Thresholds are
 //! named constants so the page and the README can state them.
 
+use crate::prelude::*;
+
 use crate::jose::compact::Token;
 use crate::jose::error::sanitize;
 use crate::jose::keyset::KeySet;

@@ -1,6 +1,8 @@
 //! A token-endpoint response: its own lifetimes shown beside the tokens' times, Keycloak's
 //! `refresh_expires_in: 0` read as an offline token, and whether a client would accept it.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::jose::time_fmt::span;

@@ -1,6 +1,8 @@
 //! An `explain` report in one sentence: accepted, or which checks fail and why, so a token
 //! checked against the app's own configuration says in words why it is refused.
 
+use crate::prelude::*;
+
 use crate::jose::explain::{Report, Status};
 
 pub fn summary(report: &Report) -> String {

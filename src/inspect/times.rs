@@ -1,6 +1,8 @@
 //! Time claims as absolute UTC dates and countdown phrases. The local date is the page's to
 //! format (the core knows no time zone); the phrase is re-asked with a new `now` each second.
 
+use crate::prelude::*;
+
 use crate::jose::claims::Claims;
 use crate::jose::time_fmt::{iso8601, span};
 

@@ -1,5 +1,7 @@
 //! What the inspector hands the page: plain data, serialized as JSON for the Wasm bindings.
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use crate::jose::compact::Token;

@@ -1,8 +1,10 @@
 //! The JWS algorithms tokenward verifies, and the key family each one requires.
 //! `none` is not representable: there is no way to ask for an unsigned token.
 
-use std::fmt;
-use std::str::FromStr;
+use crate::prelude::*;
+
+use core::fmt;
+use core::str::FromStr;
 
 use crate::jose::error::{sanitize, Error, ErrorKind};
 

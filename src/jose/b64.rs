@@ -1,6 +1,8 @@
 //! Strict base64url (RFC 7515 2 / RFC 4648 5): no padding, no whitespace, no
 //! non-canonical trailing bits. Anything else is a different token and must not verify.
 
+use crate::prelude::*;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 

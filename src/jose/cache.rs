@@ -13,9 +13,10 @@
 // In the session's Wasm (no verification API) nothing consults the cache.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "api")), allow(dead_code))]
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use alloc::collections::BTreeMap;
+use core::hash::{Hash, Hasher};
+
+use crate::prelude::*;
 
 use crate::jose::compact::Token;
 
@@ -48,14 +49,35 @@ pub struct CacheStats {
     pub capacity: usize,
 }
 
+/// The lock and the table: std's where there is std (key sets are shared between threads),
+/// a `RefCell` and a `BTreeMap` in the single-threaded `no_std` Wasm (which never consults the
+/// cache, but keeps the type).
+#[cfg(not(tokenward_no_std))]
+type Lock<T> = std::sync::Mutex<T>;
+#[cfg(not(tokenward_no_std))]
+type Table = std::collections::HashMap<u64, Entry>;
+#[cfg(tokenward_no_std)]
+type Lock<T> = core::cell::RefCell<T>;
+#[cfg(tokenward_no_std)]
+type Table = BTreeMap<u64, Entry>;
+
+#[cfg(not(tokenward_no_std))]
+fn locked<T>(l: &Lock<T>) -> std::sync::MutexGuard<'_, T> {
+    l.lock().unwrap_or_else(|p| p.into_inner())
+}
+#[cfg(tokenward_no_std)]
+fn locked<T>(l: &Lock<T>) -> core::cell::RefMut<'_, T> {
+    l.borrow_mut()
+}
+
 pub(crate) struct TokenCache {
     capacity: usize,
-    inner: Mutex<Inner>,
+    inner: Lock<Inner>,
 }
 
 #[derive(Default)]
 struct Inner {
-    entries: HashMap<u64, Entry>,
+    entries: Table,
     /// Last use -> hash: the least recently used entry is the first.
     order: BTreeMap<u64, u64>,
     tick: u64,
@@ -80,17 +102,17 @@ impl Inner {
 
 impl TokenCache {
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, inner: Mutex::new(Inner::default()) }
+        Self { capacity, inner: Lock::new(Inner::default()) }
     }
 
     pub fn get(&self, key: &CacheKey, now: i64) -> Option<Token> {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = locked(&self.inner);
         inner.tick += 1;
         let tick = inner.tick;
         let found = match inner.entries.get_mut(&key.hash) {
             Some(e) if e.text != key.text => None,
             Some(e) if now < e.exp => {
-                let previous = std::mem::replace(&mut e.last_used, tick);
+                let previous = core::mem::replace(&mut e.last_used, tick);
                 let token = e.token.clone();
                 inner.order.remove(&previous);
                 inner.order.insert(tick, key.hash);
@@ -115,7 +137,7 @@ impl TokenCache {
         if self.capacity == 0 || now >= exp {
             return;
         }
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = locked(&self.inner);
         // The same hash (this token again, or a colliding one): the new entry replaces it.
         inner.remove(key.hash);
         while inner.entries.len() >= self.capacity {
@@ -129,7 +151,7 @@ impl TokenCache {
     }
 
     pub fn stats(&self) -> CacheStats {
-        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let inner = locked(&self.inner);
         CacheStats { hits: inner.hits, misses: inner.misses, entries: inner.entries.len(), capacity: self.capacity }
     }
 }

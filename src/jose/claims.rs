@@ -2,6 +2,8 @@
 //! type-checked once when the token is decoded, so accessors never fail; every other claim
 //! is kept as JSON.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::jose::error::{Error, Result};
@@ -100,19 +102,19 @@ impl Claims {
     }
     /// Expiry, rounded down: a fractional `exp` never extends validity.
     pub fn exp(&self) -> Option<i64> {
-        self.time("exp").map(f64::floor).map(|t| t as i64)
+        self.time("exp").map(floor)
     }
     /// Not-before, rounded up: a fractional `nbf` never starts validity early.
     pub fn nbf(&self) -> Option<i64> {
-        self.time("nbf").map(f64::ceil).map(|t| t as i64)
+        self.time("nbf").map(ceil)
     }
     /// Issued-at, rounded up: the issued-in-the-future check is never lenient. An age measured
     /// from it (`maxAge`) can come out up to a second short, far inside any clock tolerance.
     pub fn iat(&self) -> Option<i64> {
-        self.time("iat").map(f64::ceil).map(|t| t as i64)
+        self.time("iat").map(ceil)
     }
     pub fn auth_time(&self) -> Option<i64> {
-        self.time("auth_time").map(f64::floor).map(|t| t as i64)
+        self.time("auth_time").map(floor)
     }
     pub fn jti(&self) -> Option<&str> {
         self.str("jti")
@@ -219,6 +221,17 @@ fn roles(access: Option<&Value>) -> Vec<&str> {
 
 fn wrong_type(claim: &str, expected: &str) -> Error {
     Error::malformed(format!("claim {claim} must be {expected}")).with_claim(claim)
+}
+
+/// Rounding of a NumericDate (finite, within years 0-9999, so far inside i64) without std's
+/// float functions, which the `no_std` Wasm does not have.
+fn floor(t: f64) -> i64 {
+    let i = t as i64;
+    i - i64::from((i as f64) > t)
+}
+fn ceil(t: f64) -> i64 {
+    let i = t as i64;
+    i + i64::from((i as f64) < t)
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! JWS compact serialization (RFC 7515 7.1): exactly three base64url segments. A JWE (five
 //! segments) or a bare payload is refused as a shape error before any decoding.
 
-use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use crate::prelude::*;
+
+use alloc::sync::Arc;
+use core::fmt;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::jose::b64;
 use crate::jose::claims::Claims;
@@ -48,7 +50,7 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
     if header.is_empty() {
         return Err(Error::malformed("token has an empty header segment"));
     }
-    let signing_input = &token[..header.len() + 1 + payload.len()];
+    let signing_input = token.get(..header.len() + 1 + payload.len()).unwrap_or_default();
     Ok(Segments { signing_input, header, payload, signature })
 }
 

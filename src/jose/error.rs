@@ -1,7 +1,9 @@
 //! One error type for every failure; each kind has a stable string code that the
 //! Wasm bindings, logs and tests rely on. Messages never contain token or key material.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 /// The one way input text reaches a message: at most `max` characters, without control
 /// characters or the bidirectional-override marks that make a displayed message say something
@@ -130,6 +132,6 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub type Result<T, E = Error> = core::result::Result<T, E>;

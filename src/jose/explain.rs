@@ -1,6 +1,8 @@
 //! `explain`: every check with its outcome and reason, never stopping at the first failure.
 //! This is what the inspector shows and what a log line should carry.
 
+use crate::prelude::*;
+
 use crate::jose::checks::{self, Inputs, Mode, Sink, Verdict};
 use crate::jose::claims::Claims;
 use crate::jose::error::Error;

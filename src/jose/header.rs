@@ -2,6 +2,8 @@
 //! point at keys (`jku`, `x5u`, `jwk`, `x5c`) are recorded but never used: keys come only
 //! from the caller's key set (RFC 8725 3.10).
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::jose::error::sanitize;

@@ -5,6 +5,8 @@
 //! document (tokens, keys, provider answers, the session's events), and none of serde's
 //! error-formatting code in the Wasm.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Number, Value};
 
 use crate::jose::error::{Error, Result};
@@ -26,14 +28,14 @@ pub fn parse_value(what: &str, bytes: &[u8]) -> Result<Value> {
 /// lone surrogate escape (`"\ud800"`, from a JS string that is not well-formed UTF-16, such
 /// as half of a typed emoji) reads as U+FFFD, as JS itself does when it encodes such a string
 /// as UTF-8, instead of failing the whole value.
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(any(all(target_arch = "wasm32", feature = "session"), test))]
 pub fn parse_js_value(what: &str, bytes: &[u8]) -> Result<Value> {
     parse(what, bytes, true)
 }
 
 fn parse(what: &str, bytes: &[u8], lossy: bool) -> Result<Value> {
     let invalid = |why: &str| Error::malformed(format!("{what} is not valid JSON: {why}"));
-    let text = std::str::from_utf8(bytes).map_err(|_| invalid("it is not UTF-8"))?;
+    let text = core::str::from_utf8(bytes).map_err(|_| invalid("it is not UTF-8"))?;
     let mut p = Parser { text, at: 0, lossy };
     let v = p.value(0).map_err(|e| invalid(&e))?;
     p.space();
@@ -44,7 +46,7 @@ fn parse(what: &str, bytes: &[u8], lossy: bool) -> Result<Value> {
 }
 
 /// Why a document is not JSON: fixed text, or (a duplicate member) one naming the member.
-type Fail = std::borrow::Cow<'static, str>;
+type Fail = alloc::borrow::Cow<'static, str>;
 
 struct Parser<'a> {
     text: &'a str,
@@ -54,6 +56,13 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// The text from `a` to `b`. Every bound the parser takes is at an ASCII byte, so a char
+    /// boundary; `get` rather than indexing keeps core's slicing panic, and the formatting
+    /// it brings, out of the Wasm.
+    fn slice(&self, a: usize, b: usize) -> &str {
+        self.text.get(a..b).unwrap_or_default()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -65,7 +74,7 @@ impl Parser<'_> {
     }
 
     /// Skip `byte` (after white space), or fail with `expected`.
-    fn expect(&mut self, byte: u8, expected: &'static str) -> std::result::Result<(), Fail> {
+    fn expect(&mut self, byte: u8, expected: &'static str) -> core::result::Result<(), Fail> {
         self.space();
         if self.peek() != Some(byte) {
             return Err(expected.into());
@@ -74,7 +83,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn value(&mut self, depth: usize) -> std::result::Result<Value, Fail> {
+    fn value(&mut self, depth: usize) -> core::result::Result<Value, Fail> {
         self.space();
         let b = self.peek().ok_or("unexpected end")?;
         if matches!(b, b'{' | b'[') && depth >= MAX_JSON_DEPTH {
@@ -92,15 +101,15 @@ impl Parser<'_> {
         }
     }
 
-    fn word(&mut self, word: &str, v: Value) -> std::result::Result<Value, Fail> {
-        if !self.text[self.at..].starts_with(word) {
+    fn word(&mut self, word: &str, v: Value) -> core::result::Result<Value, Fail> {
+        if !self.slice(self.at, self.text.len()).starts_with(word) {
             return Err("expected a value".into());
         }
         self.at += word.len();
         Ok(v)
     }
 
-    fn object(&mut self, depth: usize) -> std::result::Result<Value, Fail> {
+    fn object(&mut self, depth: usize) -> core::result::Result<Value, Fail> {
         self.at += 1;
         let mut out = Map::new();
         self.space();
@@ -132,7 +141,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> std::result::Result<Value, Fail> {
+    fn array(&mut self, depth: usize) -> core::result::Result<Value, Fail> {
         self.at += 1;
         let mut out = Vec::new();
         self.space();
@@ -155,7 +164,7 @@ impl Parser<'_> {
     }
 
     /// A string, the opening quote at `at`.
-    fn string(&mut self) -> std::result::Result<String, Fail> {
+    fn string(&mut self) -> core::result::Result<String, Fail> {
         self.at += 1;
         let mut out = String::new();
         loop {
@@ -165,7 +174,7 @@ impl Parser<'_> {
                 self.at += 1;
             }
             // Stopped at an ASCII byte (or the end): a char boundary.
-            out.push_str(&self.text[start..self.at]);
+            out.push_str(self.slice(start, self.at));
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -182,7 +191,7 @@ impl Parser<'_> {
     }
 
     /// The character an escape stands for, the backslash already read.
-    fn escape(&mut self) -> std::result::Result<char, Fail> {
+    fn escape(&mut self) -> core::result::Result<char, Fail> {
         let b = self.peek().ok_or("unterminated string")?;
         self.at += 1;
         Ok(match b {
@@ -201,7 +210,8 @@ impl Parser<'_> {
                     0xD800..=0xDBFF => {
                         // Only a low surrogate escape completes the pair; anything else is
                         // left for the next read.
-                        let lo = self.text[self.at..]
+                        let lo = self
+                            .slice(self.at, self.text.len())
                             .strip_prefix("\\u")
                             .and_then(|rest| u32::from_str_radix(rest.get(..4)?, 16).ok())
                             .filter(|lo| (0xDC00..=0xDFFF).contains(lo));
@@ -222,7 +232,7 @@ impl Parser<'_> {
         })
     }
 
-    fn hex4(&mut self) -> std::result::Result<u32, Fail> {
+    fn hex4(&mut self) -> core::result::Result<u32, Fail> {
         let digits = self.text.get(self.at..self.at + 4).ok_or("invalid \\u escape")?;
         if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err("invalid \\u escape".into());
@@ -232,7 +242,7 @@ impl Parser<'_> {
     }
 
     /// A number: integers as u64 / i64 when they fit, anything else as a finite f64.
-    fn number(&mut self) -> std::result::Result<Value, Fail> {
+    fn number(&mut self) -> core::result::Result<Value, Fail> {
         let start = self.at;
         let bytes = self.text.as_bytes();
         let digits = |at: &mut usize| {
@@ -269,7 +279,7 @@ impl Parser<'_> {
             }
         }
         self.at = at;
-        let t = &self.text[start..at];
+        let t = self.slice(start, at);
         if integer {
             if let Ok(n) = t.parse::<u64>() {
                 return Ok(Value::Number(n.into()));
@@ -292,10 +302,7 @@ fn decimal_to_f64(t: &str) -> f64 {
         Some(rest) => (true, rest),
         None => (false, t),
     };
-    let (mantissa_text, exp_text) = match t.find(['e', 'E']) {
-        Some(i) => (&t[..i], &t[i + 1..]),
-        None => (t, ""),
-    };
+    let (mantissa_text, exp_text) = t.split_once(['e', 'E']).unwrap_or((t, ""));
     // The significant digits in a u64 (19 of them; the rest only scale), and the power of ten.
     let mut m: u64 = 0;
     let mut exp: i64 = 0;
@@ -327,7 +334,7 @@ fn decimal_to_f64(t: &str) -> f64 {
             v /= 1e22;
             left += 22;
         }
-        let p = 10f64.powi(left.abs());
+        let p = POW10[left.unsigned_abs() as usize];
         v = if left >= 0 { v * p } else { v / p };
     }
     if negative {
@@ -336,6 +343,12 @@ fn decimal_to_f64(t: &str) -> f64 {
         v
     }
 }
+
+/// The powers of ten f64 holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
 
 /// An exponent's digits as a number, saturating (`1e99999999999999999999` is simply too big).
 fn saturating_digits(digits: &str) -> i64 {

@@ -1,6 +1,8 @@
 //! One JWK (RFC 7517 / 7518 6) checked member by member into key material. Everything
 //! here is shape and policy; the curve-point and crypto checks happen in `crypto::prepare`.
 
+use crate::prelude::*;
+
 use serde_json::{Map, Value};
 
 use crate::jose::algorithm::{Algorithm, KeyFamily};

@@ -1,6 +1,8 @@
 //! A set of verification keys, parsed and checked once. Keys come from a JWKS (public keys
 //! only) or from an explicit HMAC secret; never from the token.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::jose::algorithm::{Algorithm, KeyFamily};
@@ -136,8 +138,8 @@ pub struct KeySet {
     id: u64,
 }
 
-impl std::fmt::Debug for KeySet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let keys: Vec<String> = self.keys.iter().map(Key::describe).collect();
         f.debug_struct("KeySet").field("keys", &keys).field("rejected", &self.rejected).finish()
     }
@@ -232,12 +234,12 @@ impl KeySet {
     }
 
     fn empty() -> Self {
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        static NEXT_ID: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1);
         KeySet {
             keys: Vec::new(),
             rejected: Vec::new(),
             cache: crate::jose::cache::TokenCache::new(crate::jose::cache::DEFAULT_CACHE_SIZE),
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: NEXT_ID.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
         }
     }
 

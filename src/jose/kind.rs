@@ -1,8 +1,8 @@
 //! What a token is for. Keycloak says it in the payload `typ` claim (Bearer, ID, Refresh,
 //! Offline); RFC 9068 access tokens say it in the header `typ` (`at+jwt`).
 
-use std::fmt;
-use std::str::FromStr;
+use core::fmt;
+use core::str::FromStr;
 
 use crate::jose::error::{Error, ErrorKind};
 

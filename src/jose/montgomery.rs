@@ -5,6 +5,14 @@
 //! exponent), so branches on them leak nothing. The per-key context (n^-1 mod 2^32 and
 //! R^2 mod n) is computed once, when the key is prepared.
 
+use crate::prelude::*;
+
+// Shared between threads where there is std; the `no_std` Wasm has one thread.
+#[cfg(not(tokenward_no_std))]
+type Lazy<T> = std::sync::OnceLock<T>;
+#[cfg(tokenward_no_std)]
+type Lazy<T> = core::cell::OnceCell<T>;
+
 /// A modulus ready for Montgomery arithmetic. Limbs are little-endian.
 pub(crate) struct Modulus {
     n: Vec<u32>,
@@ -12,7 +20,7 @@ pub(crate) struct Modulus {
     n0inv: u32,
     /// R^2 mod n, R = 2^(32 k): computed on the first exponentiation, so that parsing a key
     /// set stays cheap for keys that never verify anything.
-    rr: std::sync::OnceLock<Vec<u32>>,
+    rr: Lazy<Vec<u32>>,
     /// Modulus length in bytes.
     len: usize,
 }
@@ -31,7 +39,7 @@ impl Modulus {
             inv = inv.wrapping_mul(2u32.wrapping_sub(n[0].wrapping_mul(inv)));
         }
         let n0inv = inv.wrapping_neg();
-        Some(Self { n, n0inv, rr: std::sync::OnceLock::new(), len })
+        Some(Self { n, n0inv, rr: Lazy::new(), len })
     }
 
     /// R^2 mod n, once per key. R mod n comes from 2^(bits-1) (below n) by at most 31
@@ -54,7 +62,7 @@ impl Modulus {
         let mut scratch = vec![0u32; 2 * k];
         for _ in 0..s {
             self.sqr(&x, &mut out, &mut scratch);
-            std::mem::swap(&mut x, &mut out);
+            core::mem::swap(&mut x, &mut out);
         }
         x
     }
@@ -109,7 +117,7 @@ impl Modulus {
             if (e >> bit) & 1 == 1 {
                 self.mul(&tmp, &base, &mut acc, &mut scratch);
             } else {
-                std::mem::swap(&mut acc, &mut tmp);
+                core::mem::swap(&mut acc, &mut tmp);
             }
         }
         let mut one = vec![0u32; k];

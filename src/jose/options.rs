@@ -1,6 +1,8 @@
 //! What a verification checks beyond the signature. Every default is written down and
 //! fails closed.
 
+use crate::prelude::*;
+
 use crate::jose::algorithm::Algorithm;
 use crate::jose::kind::TokenKind;
 

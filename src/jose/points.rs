@@ -2,11 +2,13 @@
 //! the same keys in every build (the WebCrypto-only builds hand keys to another verifier):
 //! an EC point must lie on its curve, an Ed25519 key must not be of small order.
 
+use crate::prelude::*;
+
 use super::algorithm::KeyFamily;
 use super::montgomery::Modulus;
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap_or(0)).collect()
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|d| u8::from_str_radix(d, 16).ok()).unwrap_or(0)).collect()
 }
 
 /// (p, b) of each NIST curve (SEC 2 / FIPS 186-4), big-endian hex.

@@ -3,6 +3,8 @@
 //! WebCrypto (the Wasm bindings' `verifyAsync`, the session's `VerifySignature` command)
 //! passes them on unchanged, so no JS decides how a key is used.
 
+use crate::prelude::*;
+
 use super::algorithm::{Algorithm, Hash};
 
 /// One WebCrypto algorithm object, e.g. `{ name: "ECDSA", hash: "SHA-256" }`.

@@ -1,5 +1,7 @@
 //! Human-readable times for `explain` (no clock is read here: `now` is an input).
 
+use crate::prelude::*;
+
 /// `2026-11-23T23:05:06Z` for seconds since the epoch (proleptic Gregorian, UTC).
 pub fn iso8601(secs: i64) -> String {
     let days = secs.div_euclid(86_400);

@@ -1,5 +1,7 @@
 //! `verify`: signature, then policy. The only way tokenward hands out claims as trusted.
 
+use crate::prelude::*;
+
 use crate::jose::algorithm::Algorithm;
 use crate::jose::checks::{self, Inputs, Mode, Verdict};
 use crate::jose::compact::Token;

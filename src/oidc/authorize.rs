@@ -1,5 +1,7 @@
 //! The authorization request (OIDC Core 3.1.2.1, code flow with PKCE S256).
 
+use crate::prelude::*;
+
 use super::error::{OidcError, OidcErrorKind, Result};
 use super::http::with_query;
 use super::pkce::{challenge, random_string, Random};

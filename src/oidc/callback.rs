@@ -1,5 +1,7 @@
 //! The authorization response: the redirect back to the app (OIDC Core 3.1.2.5-6, RFC 9207).
 
+use crate::prelude::*;
+
 use super::error::{OAuthError, OidcError, OidcErrorKind, Result};
 
 /// A successful authorization response, checked against the login in progress.

@@ -1,5 +1,7 @@
 //! OpenID Connect Discovery 1.0: `{issuer}/.well-known/openid-configuration`.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use super::error::{OidcError, OidcErrorKind, Result};

@@ -1,7 +1,9 @@
 //! Protocol errors: what went wrong with a message, before any policy decides what to do
 //! about it (that is `crate::session::catalogue`).
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,9 +65,9 @@ impl fmt::Display for OidcError {
     }
 }
 
-impl std::error::Error for OidcError {}
+impl core::error::Error for OidcError {}
 
-pub type Result<T> = std::result::Result<T, OidcError>;
+pub type Result<T> = core::result::Result<T, OidcError>;
 
 pub(crate) fn invalid_response(msg: impl Into<String>) -> OidcError {
     OidcError::new(OidcErrorKind::InvalidResponse, msg)

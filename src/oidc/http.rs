@@ -1,5 +1,7 @@
 //! The HTTP requests the core asks its driver to send, as plain data.
 
+use crate::prelude::*;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,

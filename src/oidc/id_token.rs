@@ -2,6 +2,8 @@
 //! against the provider's JWKS, `iss`, `aud` containing the client, `azp` when there are
 //! several audiences, `exp`, `iat`, `nonce`, `auth_time` with `max_age`, and `at_hash`.
 
+use crate::prelude::*;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256, Sha384, Sha512};

@@ -1,6 +1,8 @@
 //! Ending sessions: RP-initiated logout (OIDC RP-Initiated Logout 1.0), Keycloak's
 //! back-channel logout by refresh token, RFC 7009 revocation, and Keycloak's admin API.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::{OidcError, OidcErrorKind, Result};

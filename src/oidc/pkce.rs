@@ -1,5 +1,7 @@
 //! PKCE (RFC 7636, S256 only) and the random `state` and `nonce` values of a login.
 
+use crate::prelude::*;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};

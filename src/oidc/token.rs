@@ -1,6 +1,8 @@
 //! Token-endpoint requests (authorization code, refresh, client credentials) and responses
 //! (RFC 6749 5.1-5.2, with Keycloak's extra fields).
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

@@ -1,6 +1,8 @@
 //! Session configuration. Every default is written here with its reason; every value is
 //! checked when the session is created (an empty or malformed one is an error, never "off").
 
+use crate::prelude::*;
+
 use crate::oidc::{OidcError, OidcErrorKind};
 use crate::Algorithm;
 

@@ -1,6 +1,8 @@
 //! What goes into the machine (events, each with `now`) and what comes out (commands for the
 //! driver, notices for the app). Plain data: `wire` spells them as JSON for the JS driver.
 
+use crate::prelude::*;
+
 use super::cause::Cause;
 use super::state::State;
 use crate::jose::subtle::SubtleParams;
@@ -75,7 +77,7 @@ pub enum Command {
 }
 
 /// A public key as a JWK's members, e.g. `{ kty: "RSA", n, e }`.
-pub type PublicJwk = std::collections::BTreeMap<String, String>;
+pub type PublicJwk = alloc::collections::BTreeMap<String, String>;
 
 /// A map (`BTreeMap`, `serde_json::Map`) from pairs, inserted one by one: `collect()` sorts
 /// them first, and each sort it instantiates costs the Wasm about a kilobyte.

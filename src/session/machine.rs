@@ -3,7 +3,9 @@
 //! Durable Object's requests run the same code. Locks and broadcasts in a shim only make
 //! it cheaper.
 
-use std::collections::VecDeque;
+use crate::prelude::*;
+
+use alloc::collections::VecDeque;
 
 use super::backoff;
 use super::catalogue::{self, Action, Grant};
@@ -77,7 +79,7 @@ pub struct View {
     /// Keycloak realm roles of the access token (`realm_access.roles`).
     pub realm_roles: Vec<String>,
     /// Keycloak client roles of the access token, by client (`resource_access`).
-    pub resource_roles: std::collections::BTreeMap<String, Vec<String>>,
+    pub resource_roles: alloc::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,7 +226,8 @@ impl Session {
             secret: cfg.client_secret.clone(),
             secret_in_body: cfg.client_secret_in_body,
         };
-        let owner = random_string(rng.as_mut())[..16].to_owned();
+        let mut owner = random_string(rng.as_mut());
+        owner.truncate(16);
         Ok(Self {
             cfg,
             algorithms,
@@ -682,7 +685,7 @@ impl Session {
 
     fn replay(&mut self) {
         if self.loaded && self.state.metadata.is_some() {
-            for ev in std::mem::take(&mut self.deferred) {
+            for ev in core::mem::take(&mut self.deferred) {
                 self.with_provider(ev);
             }
         }
@@ -1406,7 +1409,7 @@ impl Session {
             };
             // An offline session survives an RP-initiated logout (Keycloak): end it by the
             // back-channel first, then navigate.
-            if std::mem::take(&mut self.offline_ending) {
+            if core::mem::take(&mut self.offline_ending) {
                 if let Some(rt) = rt.as_deref() {
                     let req = logout::backchannel_request(&ep, &self.auth, rt);
                     return self.send(req, Req::Backchannel { then: Some(Box::new(Then::Command(go))) });

@@ -3,6 +3,8 @@
 //! (`apply` decides whether it still makes sense), so a write by another tab (an activity
 //! update, a login started elsewhere) never costs this one its newest refresh token.
 
+use crate::prelude::*;
+
 use super::cause::Cause;
 use super::clock::ServerClock;
 use super::state::{Lease, State, Tokens, MAX_PENDING};

@@ -2,6 +2,8 @@
 //! request loads. `version` lets the store compare-and-set; the machine ignores a state older
 //! than the one it holds.
 
+use crate::prelude::*;
+
 use sha2::{Digest, Sha256};
 
 use super::cause::Cause;

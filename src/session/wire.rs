@@ -5,7 +5,9 @@
 //! state's, which keeps the snake_case of the token endpoint's members; absent and `null`
 //! are the same, and a member of the wrong type is an error naming it, never a default.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+
+use core::cell::RefCell;
 
 use serde_json::{Map, Value};
 
@@ -21,7 +23,7 @@ use crate::oidc::discovery::ProviderMetadata;
 use crate::oidc::http::{HttpRequest, Method};
 use crate::oidc::{OidcError, OidcErrorKind};
 
-type Result<T> = std::result::Result<T, OidcError>;
+type Result<T> = core::result::Result<T, OidcError>;
 
 fn bad(msg: String) -> OidcError {
     OidcError::new(OidcErrorKind::InvalidOption, msg)
@@ -763,7 +765,7 @@ mod tests {
 
     #[test]
     fn every_cause_code_is_unique_reads_back_and_is_in_the_typings() {
-        let codes: std::collections::BTreeSet<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
+        let codes: alloc::collections::BTreeSet<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
         assert_eq!(codes.len(), Cause::ALL.len(), "two causes share a code");
         for c in Cause::ALL {
             assert_eq!(Cause::from_code(c.code()), Some(*c));
@@ -773,7 +775,7 @@ mod tests {
         let ts = include_str!("../wasm/session_typings.rs");
         let union = &ts[ts.find("export type SessionCause =").unwrap()..];
         let union = &union[..union.find(';').unwrap()];
-        let typed: std::collections::BTreeSet<&str> = union.split('\'').skip(1).step_by(2).collect();
+        let typed: alloc::collections::BTreeSet<&str> = union.split('\'').skip(1).step_by(2).collect();
         assert_eq!(typed, codes);
     }
 

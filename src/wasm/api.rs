@@ -1,12 +1,12 @@
 //! The verification API's bindings (`tokenward`, `tokenward/lite`): `Token`, `KeySet`,
 //! `decode`, `verify`, `explain`, `verifyAsync`. Each method a line or two over the core.
 
-use std::cell::RefCell;
+#[cfg(any(feature = "signature", feature = "webcrypto"))]
+use alloc::rc::Rc;
+use alloc::sync::Arc;
+use core::cell::RefCell;
 #[cfg(any(feature = "signature", feature = "webcrypto"))]
 use std::collections::HashMap;
-#[cfg(any(feature = "signature", feature = "webcrypto"))]
-use std::rc::Rc;
-use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
@@ -21,7 +21,7 @@ use super::{convert, options};
 /// nothing large waits for the JS garbage collector's finalizers.
 #[wasm_bindgen(js_name = Token)]
 pub struct JsToken {
-    parts: std::rc::Rc<JsParts>,
+    parts: alloc::rc::Rc<JsParts>,
     kind: crate::TokenKind,
 }
 
@@ -51,14 +51,14 @@ struct JsParts {
 /// synchronous loop of cold verifies, and allocation slowed with it).
 struct Lazy {
     json: JsValue,
-    value: std::cell::OnceCell<JsValue>,
+    value: core::cell::OnceCell<JsValue>,
 }
 
 impl Lazy {
     // Tokens are made only by the flavours that verify (lite decodes only).
     #[cfg_attr(not(any(feature = "signature", feature = "webcrypto")), allow(dead_code))]
     fn new(json: &str) -> Self {
-        Self { json: JsValue::from_str(json), value: std::cell::OnceCell::new() }
+        Self { json: JsValue::from_str(json), value: core::cell::OnceCell::new() }
     }
     fn get(&self) -> JsValue {
         self.value.get_or_init(|| super::errors::parse_frozen(&self.json)).clone()
@@ -367,7 +367,7 @@ pub(crate) fn token_text(token: &JsValue) -> JsResult<String> {
         let written = super::errors::encode_into(text, &wasm_bindgen::memory(), buf.as_ptr() as u32, buf.len() as u32);
         let bytes = buf.get(..written as usize).unwrap_or_default();
         // encodeInto writes UTF-8 (lone surrogates as U+FFFD): valid by construction.
-        std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| to_js(crate::Error::malformed("token is not text")))
+        core::str::from_utf8(bytes).map(str::to_owned).map_err(|_| to_js(crate::Error::malformed("token is not text")))
     })
 }
 

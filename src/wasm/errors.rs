@@ -1,6 +1,8 @@
 //! The one place core errors become JS values: a `TokenError` (an `Error` subclass) with
 //! a stable `code`, a message and, where known, the `claim`.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use crate::jose::error::{Error, ErrorKind};

@@ -63,7 +63,7 @@ impl JsKeySet {
     fn start_explain(&self, token: &JsValue, options: JsValue) -> JsResult<Promise> {
         let token = token_text(token)?;
         let (opts, now) = options::parse(options)?;
-        let keys = std::sync::Arc::clone(&self.inner);
+        let keys = alloc::sync::Arc::clone(&self.inner);
         let pending = match crate::explain_signature_input(&token, &keys, &opts) {
             Ok(p) if p.alg().family() != KeyFamily::Hmac => p,
             // A failure before the signature (explain reports it) or an HMAC secret, which

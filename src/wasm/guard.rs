@@ -2,9 +2,9 @@
 //! options in, steps out (`check`), fetch answers in (`fetched`, `failed`), and the decision
 //! once the signature is checked (by WebCrypto where the runtime has it).
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::Arc;
+use alloc::rc::Rc;
+use alloc::sync::Arc;
+use core::cell::RefCell;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;

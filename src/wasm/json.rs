@@ -1,6 +1,8 @@
 //! JSON values across the boundary, for the session's wire format (`session::wire`): out as
 //! plain JS objects built directly, in through `JSON.stringify` and the core's strict parser.
 
+use crate::prelude::*;
+
 use js_sys::{Array, Object, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;

@@ -1,7 +1,7 @@
 //! JS property names, each made once per instance: `JsValue::from_str` copies and decodes the
 //! text on every call, which for option and result objects cost more than the work itself.
 
-use std::cell::RefCell;
+use core::cell::RefCell;
 
 use wasm_bindgen::JsValue;
 
@@ -14,7 +14,7 @@ thread_local! {
 pub(crate) fn name(n: &'static str) -> JsValue {
     NAMES.with(|names| {
         let mut names = names.borrow_mut();
-        if let Some((_, v)) = names.iter().find(|(k, _)| std::ptr::eq(*k, n) || *k == n) {
+        if let Some((_, v)) = names.iter().find(|(k, _)| core::ptr::eq(*k, n) || *k == n) {
             return v.clone();
         }
         let v = JsValue::from_str(n);

@@ -5,7 +5,7 @@
 //! decides everything after. Where nothing is registered, or the native call throws, the Wasm
 //! verifier decides.
 
-use std::cell::RefCell;
+use core::cell::RefCell;
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;

@@ -3,6 +3,8 @@
 //! core's JSON parser; commands and views go out as plain objects. `session::wire` spells
 //! both sides; they are not on a hot path.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use super::errors::{invalid_option, JsResult};
@@ -16,7 +18,7 @@ struct PlatformRandom;
 impl Random for PlatformRandom {
     fn fill(&mut self, buf: &mut [u8]) {
         // Checked to work when the session is created; it does not start failing later.
-        let _ = getrandom::getrandom(buf);
+        let _ = getrandom::fill(buf);
     }
 }
 
@@ -43,7 +45,7 @@ impl JsSession {
         // so the session needs no signature crypto in its Wasm.
         cfg.external_signatures = true;
         let mut probe = [0u8; 8];
-        getrandom::getrandom(&mut probe)
+        getrandom::fill(&mut probe)
             .map_err(|_| invalid_option("no secure random source (crypto.getRandomValues) in this runtime"))?;
         let inner = Session::new(cfg, Box::new(PlatformRandom)).map_err(|e| invalid_option(e.message))?;
         Ok(Self { inner })
@@ -58,7 +60,7 @@ impl JsSession {
         mono: Option<f64>,
     ) -> JsResult<()> {
         let ev = wire::event(&from_js_json(&event, "a session event")?).map_err(|e| invalid_option(e.message))?;
-        let now = crate::session::Now { wall: ms(now, "now")?, mono: mono.map(|m| ms(m.floor(), "mono")).transpose()? };
+        let now = crate::session::Now { wall: ms(now, "now")?, mono: mono.map(|m| ms(m, "mono")).transpose()? };
         self.inner.handle(ev, now);
         Ok(())
     }

@@ -18,8 +18,8 @@ fn get(obj: &JsValue, name: &str) -> Option<JsValue> {
 
 thread_local! {
     /// `globalThis.crypto.subtle` (looked up once), and each algorithm's verify parameters.
-    static SUBTLE: std::cell::OnceCell<Option<JsValue>> = const { std::cell::OnceCell::new() };
-    static VERIFY_PARAMS: std::cell::RefCell<Vec<(Algorithm, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SUBTLE: core::cell::OnceCell<Option<JsValue>> = const { core::cell::OnceCell::new() };
+    static VERIFY_PARAMS: core::cell::RefCell<Vec<(Algorithm, JsValue)>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 /// `globalThis.crypto.subtle`, where the runtime has it.
@@ -63,7 +63,7 @@ pub(crate) fn import(subtle: &JsValue, key: &Key, alg: Algorithm) -> Result<Prom
         Reflect::set(&jwk, &JsValue::from_str(name), &JsValue::from_str(&value))?;
     }
     let (import_params, _) = params(alg).ok_or_else(|| JsValue::from_str("no WebCrypto algorithm"))?;
-    let usages: Array = std::iter::once(JsValue::from_str("verify")).collect();
+    let usages: Array = core::iter::once(JsValue::from_str("verify")).collect();
     call(subtle, "importKey", &[JsValue::from_str("jwk"), jwk.into(), import_params, JsValue::FALSE, usages.into()])
 }
 

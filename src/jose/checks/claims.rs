@@ -1,6 +1,8 @@
 //! The claim checks: time (exp, nbf, iat, max_age), issuer, audience, azp, kind and the
 //! required claims, under the call's options and clock.
 
+use crate::prelude::*;
+
 use super::{id, Inputs, Sink, Stage};
 use crate::jose::claims::Claims;
 use crate::jose::error::sanitize;

@@ -6,6 +6,8 @@
 //! The stages by concern: `parse` (structure, header, payload), `signature` (crit,
 //! algorithm, key, signature), `claims` (time, issuer, audience, azp, kind, required).
 
+use crate::prelude::*;
+
 mod claims;
 mod parse;
 mod signature;

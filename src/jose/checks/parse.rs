@@ -1,5 +1,7 @@
 //! Structure, header and payload: the token's shape, before anything in it is trusted.
 
+use crate::prelude::*;
+
 use super::{check, id, Inputs, Sink, State};
 use crate::jose::claims::Claims;
 use crate::jose::compact::{self, Segments};

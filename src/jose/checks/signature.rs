@@ -1,5 +1,7 @@
 //! crit, algorithm, key and signature: what may verify the token, and whether it does.
 
+use crate::prelude::*;
+
 use super::{check, id, Inputs, Outcome, Sink, State, Verdict};
 use crate::jose::algorithm::Algorithm;
 use crate::jose::error::{Error, ErrorKind};

@@ -1,6 +1,8 @@
 //! The answer of a signature check made outside the pipeline, held to the core's own choice
 //! of key set and candidates.
 
+use crate::prelude::*;
+
 use crate::jose::keyset::{Key, KeySet};
 use crate::jose::verify::PendingSignature;
 

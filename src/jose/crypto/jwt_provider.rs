@@ -33,7 +33,7 @@ struct Adapter {
 }
 
 impl jsonwebtoken::signature::Verifier<Vec<u8>> for Adapter {
-    fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> std::result::Result<(), jsonwebtoken::signature::Error> {
+    fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> core::result::Result<(), jsonwebtoken::signature::Error> {
         if self.key.verify(self.ours, msg, signature) {
             Ok(())
         } else {
