@@ -42,12 +42,37 @@ fn sextet(c: u8) -> Option<u8> {
 }
 
 pub fn encode(input: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(input)
+    encode_with(&URL_SAFE_NO_PAD, input)
+}
+
+/// Standard base64 with padding (RFC 4648 4), for HTTP Basic credentials.
+pub fn encode_standard(input: &[u8]) -> String {
+    encode_with(&base64::engine::general_purpose::STANDARD, input)
+}
+
+/// `Engine::encode` without its `expect`: that panic's message formats a `FromUtf8Error`,
+/// which put `Vec<u8>`'s and structs' `Debug` code in the session's Wasm for output that is
+/// ASCII by construction.
+fn encode_with(engine: &base64::engine::GeneralPurpose, input: &[u8]) -> String {
+    let padding = base64::engine::Config::encode_padding(engine.config());
+    let mut out = vec![0u8; base64::encoded_len(input.len(), padding).unwrap_or(0)];
+    let written = engine.encode_slice(input, &mut out).unwrap_or(0);
+    out.truncate(written);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encodes_as_the_engines_do() {
+        for input in [&b""[..], b"a", b"ab", b"abc", b"\xff\xfe\xfd\xfc", &[0u8; 33]] {
+            assert_eq!(encode(input), URL_SAFE_NO_PAD.encode(input));
+            assert_eq!(encode_standard(input), base64::engine::general_purpose::STANDARD.encode(input));
+        }
+        assert_eq!((encode(b"ab"), encode_standard(b"ab")), ("YWI".into(), "YWI=".into()));
+    }
 
     #[test]
     fn check_agrees_with_decode() {

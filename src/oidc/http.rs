@@ -64,10 +64,9 @@ pub fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
 
 /// RFC 6749 2.3.1 HTTP Basic client authentication: both parts form-encoded first.
 pub fn basic_auth(client_id: &str, secret: &str) -> String {
-    use base64::Engine;
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let raw = format!("{}:{}", enc(client_id), enc(secret));
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+    format!("Basic {}", crate::jose::b64::encode_standard(raw.as_bytes()))
 }
 
 /// Whether `s` is an absolute http(s) URL with a host, as an endpoint must be.

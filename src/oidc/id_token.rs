@@ -4,8 +4,7 @@
 
 use crate::prelude::*;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use crate::jose::b64;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::error::{OidcError, OidcErrorKind, Result};
@@ -36,7 +35,7 @@ pub fn at_hash(access_token: &str, alg: Algorithm) -> String {
         Hash::Sha384 => Sha384::digest(access_token.as_bytes()).to_vec(),
         Hash::Sha512 => Sha512::digest(access_token.as_bytes()).to_vec(),
     };
-    URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
+    b64::encode(&digest[..digest.len() / 2])
 }
 
 /// The first half of an ID-token check: what the token says about itself, and every

@@ -65,8 +65,15 @@ pub fn revocation_request(endpoint: &str, auth: &ClientAuth, refresh_token: &str
 
 /// Keycloak's admin base URL and realm from an issuer `{base}/realms/{realm}`.
 pub fn admin_session_url(issuer: &str, session_id: &str) -> Result<String> {
+    // Searched as bytes and split with get(): core's substring search slices with a panic
+    // whose message formatting (char Debug, Unicode tables) would be in the session's Wasm for
+    // this one line.
+    const REALMS: &[u8] = b"/realms/";
     let (base, realm) = issuer
-        .rsplit_once("/realms/")
+        .as_bytes()
+        .windows(REALMS.len())
+        .rposition(|w| w == REALMS)
+        .and_then(|i| Some((issuer.get(..i)?, issuer.get(i + REALMS.len()..)?)))
         .filter(|(b, r)| !b.is_empty() && !r.is_empty() && !r.contains('/'))
         .ok_or_else(|| {
             OidcError::new(
@@ -112,5 +119,13 @@ mod tests {
         );
         assert!(admin_session_url("https://other/issuer", "a").is_err());
         assert!(admin_session_url("https://kc/realms/demo", "../x").is_err());
+        // The last "/realms/" splits; an empty base or realm, or a path after the realm, is refused.
+        assert_eq!(
+            admin_session_url("https://kc/realms/x/realms/demo", "s").unwrap(),
+            "https://kc/realms/x/admin/realms/demo/sessions/s"
+        );
+        for issuer in ["https://kc/realms/", "/realms/demo", "https://kc/realms/demo/x", "https://kc/realms"] {
+            assert!(admin_session_url(issuer, "s").is_err(), "{issuer}");
+        }
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::prelude::*;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use crate::jose::b64;
 use sha2::{Digest, Sha256};
 
 /// Where randomness comes from: the core has none of its own. The Wasm bindings use the
@@ -31,12 +30,12 @@ pub const RANDOM_BYTES: usize = 32;
 pub fn random_string(rng: &mut dyn Random) -> String {
     let mut b = [0u8; RANDOM_BYTES];
     rng.fill(&mut b);
-    URL_SAFE_NO_PAD.encode(b)
+    b64::encode(&b)
 }
 
 /// The S256 code challenge of a verifier.
 pub fn challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    b64::encode(&Sha256::digest(verifier.as_bytes()))
 }
 
 /// RFC 7636 4.1: 43-128 characters of [A-Z a-z 0-9 - . _ ~].
