@@ -28,7 +28,8 @@ mod prelude {
     pub(crate) use alloc::vec::Vec;
 }
 
-/// Without std a panic traps at once (the JS side sees a `RuntimeError`, as with std and
+/// Without std (the session's Wasm, a final artifact: see the `std` feature in Cargo.toml) a
+/// panic traps at once (the JS side sees a `RuntimeError`, as with std and
 /// `panic = "abort"`): std's panic runtime, its hooks and its printing to a stderr that Wasm
 /// does not have, stay out of the session's Wasm.
 #[cfg(tokenward_no_std)]

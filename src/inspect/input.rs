@@ -58,7 +58,7 @@ fn json(text: &str, notes: Vec<Note>) -> Pasted {
     };
     let map = match crate::jose::json::parse_object("it", text.as_bytes()) {
         Ok(map) => map,
-        // The parser's reason (a duplicate member, the depth limit, where it stopped) is the
+        // The parser's reason (a duplicate member, the depth limit, what it expected) is the
         // useful part for someone who pasted a hand-edited response.
         Err(e) => {
             return invalid(

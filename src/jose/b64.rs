@@ -53,12 +53,17 @@ pub fn encode_standard(input: &[u8]) -> String {
 /// `Engine::encode` without its `expect`: that panic's message formats a `FromUtf8Error`,
 /// which put `Vec<u8>`'s and structs' `Debug` code in the session's Wasm for output that is
 /// ASCII by construction.
+/// (The failures cannot happen: the buffer is the encoded length and base64 is ASCII. They
+/// panic rather than return an empty string, which as a PKCE verifier or state would fail
+/// open; `Option::expect` formats nothing but its text.)
+// `ok().expect()` on purpose: `Result::expect` would format the error with `Debug`.
+#[allow(clippy::ok_expect)]
 fn encode_with(engine: &base64::engine::GeneralPurpose, input: &[u8]) -> String {
     let padding = base64::engine::Config::encode_padding(engine.config());
-    let mut out = vec![0u8; base64::encoded_len(input.len(), padding).unwrap_or(0)];
-    let written = engine.encode_slice(input, &mut out).unwrap_or(0);
+    let mut out = vec![0u8; base64::encoded_len(input.len(), padding).expect("base64 length overflows usize")];
+    let written = engine.encode_slice(input, &mut out).ok().expect("base64 buffer of the encoded length");
     out.truncate(written);
-    String::from_utf8(out).unwrap_or_default()
+    String::from_utf8(out).ok().expect("base64 output is ASCII")
 }
 
 #[cfg(test)]

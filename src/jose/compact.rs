@@ -50,7 +50,7 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
     if header.is_empty() {
         return Err(Error::malformed("token has an empty header segment"));
     }
-    let signing_input = token.get(..header.len() + 1 + payload.len()).unwrap_or_default();
+    let signing_input = token.get(..header.len() + 1 + payload.len()).expect("header.payload is a prefix of the token");
     Ok(Segments { signing_input, header, payload, signature })
 }
 

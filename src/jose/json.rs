@@ -27,7 +27,8 @@ pub fn parse_value(what: &str, bytes: &[u8]) -> Result<Value> {
 /// Parse text that `JSON.stringify` wrote from a JS value: as `parse_value`, except that a
 /// lone surrogate escape (`"\ud800"`, from a JS string that is not well-formed UTF-16, such
 /// as half of a typed emoji) reads as U+FFFD, as JS itself does when it encodes such a string
-/// as UTF-8, instead of failing the whole value.
+/// as UTF-8, instead of failing the whole value. (Two member names that differ only in such
+/// halves then read the same, and the object is refused as having a duplicate member.)
 #[cfg(any(all(target_arch = "wasm32", feature = "session"), test))]
 pub fn parse_js_value(what: &str, bytes: &[u8]) -> Result<Value> {
     parse(what, bytes, true)
@@ -60,7 +61,7 @@ impl Parser<'_> {
     /// boundary; `get` rather than indexing keeps core's slicing panic, and the formatting
     /// it brings, out of the Wasm.
     fn slice(&self, a: usize, b: usize) -> &str {
-        self.text.get(a..b).unwrap_or_default()
+        self.text.get(a..b).expect("the parser's bounds are at ASCII bytes")
     }
 
     fn peek(&self) -> Option<u8> {
