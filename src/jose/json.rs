@@ -64,6 +64,11 @@ impl Parser<'_> {
         self.text.get(a..b).expect("the parser's bounds are at ASCII bytes")
     }
 
+    /// The text not read yet.
+    fn rest(&self) -> &str {
+        self.slice(self.at, self.text.len())
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -103,7 +108,7 @@ impl Parser<'_> {
     }
 
     fn word(&mut self, word: &str, v: Value) -> core::result::Result<Value, Fail> {
-        if !self.slice(self.at, self.text.len()).starts_with(word) {
+        if !self.rest().starts_with(word) {
             return Err("expected a value".into());
         }
         self.at += word.len();
@@ -206,23 +211,26 @@ impl Parser<'_> {
             b't' => '\t',
             b'u' => {
                 let hi = self.hex4()?;
-                let lone = || if self.lossy { Ok('\u{fffd}') } else { Err("lone surrogate in a \\u escape") };
+                let lossy = self.lossy;
+                let lone = || if lossy { Ok('\u{fffd}') } else { Err("lone surrogate in a \\u escape") };
                 match hi {
                     0xD800..=0xDBFF => {
                         // Only a low surrogate escape completes the pair; anything else is
                         // left for the next read.
-                        let lo = self
-                            .slice(self.at, self.text.len())
-                            .strip_prefix("\\u")
-                            .and_then(|rest| u32::from_str_radix(rest.get(..4)?, 16).ok())
-                            .filter(|lo| (0xDC00..=0xDFFF).contains(lo));
+                        let back = self.at;
+                        let lo = if self.rest().starts_with("\\u") {
+                            self.at += 2;
+                            self.hex4().ok().filter(|lo| (0xDC00..=0xDFFF).contains(lo))
+                        } else {
+                            None
+                        };
                         match lo {
-                            Some(lo) => {
-                                self.at += 6;
-                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                                    .ok_or("invalid \\u escape")?
+                            Some(lo) => char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                .ok_or("invalid \\u escape")?,
+                            None => {
+                                self.at = back;
+                                lone()?
                             }
-                            None => lone()?,
                         }
                     }
                     0xDC00..=0xDFFF => lone()?,
