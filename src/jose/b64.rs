@@ -50,13 +50,11 @@ pub fn encode_standard(input: &[u8]) -> String {
     encode_with(&base64::engine::general_purpose::STANDARD, input)
 }
 
-/// `Engine::encode` without its `expect`: that panic's message formats a `FromUtf8Error`,
-/// which put `Vec<u8>`'s and structs' `Debug` code in the session's Wasm for output that is
-/// ASCII by construction.
-/// (The failures cannot happen: the buffer is the encoded length and base64 is ASCII. They
-/// panic rather than return an empty string, which as a PKCE verifier or state would fail
-/// open; `Option::expect` formats nothing but its text.)
-// `ok().expect()` on purpose: `Result::expect` would format the error with `Debug`.
+/// `Engine::encode` without its `expect`, whose message formats a `FromUtf8Error` (`Vec<u8>`
+/// and struct `Debug` code in the session's Wasm). The failures cannot happen (the buffer is
+/// the encoded length, base64 is ASCII); they panic rather than return an empty string, which
+/// as a PKCE verifier or state would fail open. `ok().expect()` on purpose: `Option::expect`
+/// formats only its text, `Result::expect` the error's `Debug`.
 #[allow(clippy::ok_expect)]
 fn encode_with(engine: &base64::engine::GeneralPurpose, input: &[u8]) -> String {
     let padding = base64::engine::Config::encode_padding(engine.config());
