@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use session_support::provider as kc;
 use session_support::*;
+use tokenward::oidc::pkce::{NoRandomness, Random};
 use tokenward::oidc::OAuthError;
 use tokenward::session::catalogue::{self, Action, Grant};
 use tokenward::session::clock::MAX_SKEW_MS;
-use tokenward::session::{backoff, Access, Cause, Config, Event, Notice};
+use tokenward::session::{backoff, Access, Cause, Config, Event, Notice, Session};
 
 // ---- helpers ----
 
@@ -1026,4 +1027,50 @@ fn a_forced_refresh_soon_after_another_still_happens() {
     assert!(second >= sim.clients[a].refresh_sends[0] + MIN_REFRESH_INTERVAL_MS);
     assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
     assert_clean(&sim);
+}
+
+// ---- randomness ----
+
+/// A random source that gives `works` fills, then fails.
+struct Failing {
+    inner: SeededRandom,
+    works: u32,
+}
+
+impl Random for Failing {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), NoRandomness> {
+        self.works = self.works.checked_sub(1).ok_or(NoRandomness)?;
+        self.inner.fill(buf)
+    }
+}
+
+fn failing(works: u32) -> Box<Failing> {
+    Box::new(Failing { inner: SeededRandom::new(99), works })
+}
+
+#[test]
+fn a_random_source_that_fails_never_yields_a_guessable_value() {
+    // A failing source once left its buffer as it was: zeros as state, nonce and PKCE verifier.
+    assert!(Session::new(browser_config(), failing(0)).is_err(), "no lease owner id without randomness");
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let id_token = sim.stored_tokens().unwrap().id_token.clone().unwrap();
+    // The tab reloads; its source gives the lease owner id, then nothing.
+    sim.clients[a].session = Session::new(browser_config(), failing(1)).unwrap();
+    sim.handle(a, Event::Start);
+    sim.settle();
+    let before = sim.clients[a].navigations.len();
+    let notices = act(&mut sim, a, Event::Login { options: Default::default() });
+    assert!(
+        notices.iter().any(|n| matches!(n, Notice::Error { cause: Cause::Configuration, message }
+            if message.contains("random source"))),
+        "{notices:?}"
+    );
+    assert_eq!(sim.clients[a].navigations.len(), before, "no login without state, nonce and verifier");
+    // Logout still ends the provider session, without the optional state.
+    act(&mut sim, a, Event::Logout { provider: true, revoke: false, ui_locales: None });
+    let url = sim.clients[a].last_navigation().expect("logout navigates").to_owned();
+    let q = query(&url);
+    assert_eq!((q.get("state"), q.get("id_token_hint")), (None, Some(&id_token)), "{url}");
+    assert!(sim.stored_tokens().is_none());
+    assert!(sim.provider.end_session(&url).is_ok());
 }

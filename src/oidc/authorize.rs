@@ -83,9 +83,9 @@ pub fn authorization_url(
         }
     }
     let pending = PendingLogin {
-        state: random_string(rng),
-        nonce: random_string(rng),
-        verifier: random_string(rng),
+        state: random_string(rng)?,
+        nonce: random_string(rng)?,
+        verifier: random_string(rng)?,
         redirect_uri: redirect_uri.to_owned(),
         max_age: opts.max_age,
         return_to: opts.return_to.clone(),
@@ -119,12 +119,14 @@ pub fn authorization_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::oidc::pkce::NoRandomness;
 
     struct Counter(u8);
     impl Random for Counter {
-        fn fill(&mut self, buf: &mut [u8]) {
+        fn fill(&mut self, buf: &mut [u8]) -> core::result::Result<(), NoRandomness> {
             self.0 = self.0.wrapping_add(1);
             buf.fill(self.0);
+            Ok(())
         }
     }
 

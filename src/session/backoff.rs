@@ -15,7 +15,9 @@ pub const RETRY_AFTER_CAP_MS: u64 = 600_000;
 pub fn delay(attempt: u32, retry_after_secs: Option<u64>, rng: &mut dyn Random) -> u64 {
     let ceiling = BASE_MS.saturating_mul(1u64 << attempt.saturating_sub(1).min(16)).min(CAP_MS);
     // Full jitter, but never below a quarter of the ceiling: some spacing is always kept.
-    let jittered = ceiling / 4 + rng.below(ceiling - ceiling / 4);
+    // Without randomness, the longest delay: no jitter, but never sooner than planned.
+    let span = ceiling - ceiling / 4;
+    let jittered = ceiling / 4 + rng.below(span).unwrap_or(span);
     let server = retry_after_secs.map_or(0, |s| s.saturating_mul(1000).min(RETRY_AFTER_CAP_MS));
     jittered.max(server)
 }
@@ -23,11 +25,13 @@ pub fn delay(attempt: u32, retry_after_secs: Option<u64>, rng: &mut dyn Random) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::oidc::pkce::NoRandomness;
 
     struct Max;
     impl Random for Max {
-        fn fill(&mut self, buf: &mut [u8]) {
+        fn fill(&mut self, buf: &mut [u8]) -> Result<(), NoRandomness> {
             buf.fill(0xff);
+            Ok(())
         }
     }
 
@@ -38,5 +42,17 @@ mod tests {
         assert!(delay(30, None, &mut Max) >= CAP_MS / 4);
         assert_eq!(delay(1, Some(120), &mut Max), 120_000);
         assert_eq!(delay(1, Some(86_400), &mut Max), RETRY_AFTER_CAP_MS);
+    }
+
+    #[test]
+    fn without_randomness_the_longest_delay() {
+        struct Dead;
+        impl Random for Dead {
+            fn fill(&mut self, _: &mut [u8]) -> Result<(), NoRandomness> {
+                Err(NoRandomness)
+            }
+        }
+        assert_eq!(delay(1, None, &mut Dead), BASE_MS);
+        assert_eq!(delay(30, None, &mut Dead), CAP_MS);
     }
 }

@@ -226,7 +226,7 @@ impl Session {
             secret: cfg.client_secret.clone(),
             secret_in_body: cfg.client_secret_in_body,
         };
-        let mut owner = random_string(rng.as_mut());
+        let mut owner = random_string(rng.as_mut())?;
         owner.truncate(16);
         Ok(Self {
             cfg,
@@ -1393,13 +1393,15 @@ impl Session {
             let Some(ep) = m.end_session_endpoint.clone() else {
                 return self.error(Cause::Configuration, "the provider has no end_session_endpoint".into());
             };
-            let st = random_string(self.rng.as_mut());
+            // `state` is optional here (it only pairs the return with this logout): without
+            // randomness the provider session is still ended, without one.
+            let st = random_string(self.rng.as_mut()).ok();
             let es = logout::EndSession::new(
                 &ep,
                 &self.cfg.client_id,
                 hint.as_deref(),
                 self.cfg.post_logout_redirect_uri.as_deref(),
-                Some(&st),
+                st.as_deref(),
                 self.ui_locales.as_deref(),
             );
             let go = if self.cfg.logout_as_form {

@@ -9,16 +9,15 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::{invalid_option, JsResult};
 use super::json::{from_js_json, to_js_json};
-use crate::oidc::pkce::Random;
+use crate::oidc::pkce::{NoRandomness, Random};
 use crate::session::{wire, Session};
 
 /// The platform CSPRNG (`crypto.getRandomValues` through getrandom).
 struct PlatformRandom;
 
 impl Random for PlatformRandom {
-    fn fill(&mut self, buf: &mut [u8]) {
-        // Checked to work when the session is created; it does not start failing later.
-        let _ = getrandom::fill(buf);
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), NoRandomness> {
+        getrandom::fill(buf).map_err(|_| NoRandomness)
     }
 }
 
@@ -44,9 +43,6 @@ impl JsSession {
         // ID-token signatures go to the driver's WebCrypto (native code in every JS runtime),
         // so the session needs no signature crypto in its Wasm.
         cfg.external_signatures = true;
-        let mut probe = [0u8; 8];
-        getrandom::fill(&mut probe)
-            .map_err(|_| invalid_option("no secure random source (crypto.getRandomValues) in this runtime"))?;
         let inner = Session::new(cfg, Box::new(PlatformRandom)).map_err(|e| invalid_option(e.message))?;
         Ok(Self { inner })
     }

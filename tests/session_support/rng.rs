@@ -1,7 +1,7 @@
 //! A seeded `Random` (xorshift64*): the same seed gives the same states, nonces, verifiers,
 //! lease owners and backoff jitter, so every run of a test is the same run.
 
-use tokenward::oidc::pkce::Random;
+use tokenward::oidc::pkce::{NoRandomness, Random};
 
 #[derive(Debug, Clone)]
 pub struct SeededRandom(u64);
@@ -36,10 +36,11 @@ impl SeededRandom {
 }
 
 impl Random for SeededRandom {
-    fn fill(&mut self, buf: &mut [u8]) {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), NoRandomness> {
         for chunk in buf.chunks_mut(8) {
             let v = self.next_u64().to_le_bytes();
             chunk.copy_from_slice(&v[..chunk.len()]);
         }
+        Ok(())
     }
 }
