@@ -1074,3 +1074,139 @@ fn a_random_source_that_fails_never_yields_a_guessable_value() {
     assert!(sim.stored_tokens().is_none());
     assert!(sim.provider.end_session(&url).is_ok());
 }
+
+// ---- signing-key rotation ----
+
+#[test]
+fn a_signing_key_rotation_during_the_session_keeps_it_and_its_new_refresh_token() {
+    // The JWKS was fetched at login; the realm then rotates its key. The refreshed ID token
+    // carries a kid the stored JWKS lacks: fetch it once more instead of ending the session
+    // (and losing the refresh token the provider just rotated).
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let fetched = sim.provider.jwks_requests;
+    sim.provider.rotated = true;
+    let notices = force_refresh(&mut sim, a);
+    assert!(notices.contains(&Notice::Refreshed), "{notices:?}");
+    assert_eq!(logged_out(&notices), None);
+    assert_eq!(sim.provider.jwks_requests, fetched + 1);
+    let stored = sim.stored_tokens().unwrap();
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    assert_eq!(stored.refresh_token.as_deref(), sim.provider.current_refresh_token(&sid));
+    assert!(sim.stored_jwks().unwrap().contains(kc::NEXT_KID));
+    // And on: the next refresh needs no fetch.
+    let later = sim.now + MIN_REFRESH_INTERVAL_MS;
+    sim.run_until(later);
+    let n = force_refresh(&mut sim, a);
+    assert!(n.contains(&Notice::Refreshed), "{n:?}");
+    assert_eq!(sim.provider.jwks_requests, fetched + 1);
+    assert_clean(&sim);
+}
+
+#[test]
+fn a_refreshed_id_token_that_still_fails_after_a_fresh_jwks_ends_the_session() {
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let fetched = sim.provider.jwks_requests;
+    sim.provider.rotated = true;
+    // The JWKS endpoint fails now: the answer cannot be checked, so it is not trusted.
+    sim.provider.jwks_down = true;
+    let notices = force_refresh(&mut sim, a);
+    assert_eq!(logged_out(&notices), Some(Cause::InvalidIdToken), "{notices:?}");
+    assert_eq!(sim.provider.jwks_requests, fetched + 1);
+    // Deliberately: the provider's newest refresh token was in an answer nobody could check.
+    assert!(sim.stored_tokens().is_none());
+}
+
+#[test]
+fn a_second_logout_still_navigates_to_the_provider() {
+    // The first navigation can fail or be cancelled at the provider's confirmation page;
+    // the second logout() must still go there (it had nothing left to forget).
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    act(&mut sim, a, Event::Logout { provider: true, revoke: false, ui_locales: None });
+    let first = sim.clients[a].navigations.len();
+    act(&mut sim, a, Event::Logout { provider: true, revoke: false, ui_locales: None });
+    assert_eq!(sim.clients[a].navigations.len(), first + 1);
+    let q = query(sim.clients[a].last_navigation().unwrap());
+    assert_eq!(q.get("client_id").map(String::as_str), Some(kc::CLIENT_ID));
+}
+
+// ---- store races ----
+
+#[test]
+fn a_store_emptied_during_a_refresh_stays_empty() {
+    // A server store without change notifications: a logout elsewhere deletes the entry
+    // while this instance's refresh is out. Its answer must not bring the session back.
+    let (mut sim, a) = logged_in(server_config(), ProviderConfig::default());
+    let before = sim.provider.refresh_requests;
+    sim.handle(a, Event::EnsureFresh { force: true });
+    while sim.provider.refresh_requests == before {
+        assert!(sim.step(), "the refresh was sent");
+    }
+    sim.store = None;
+    let from = sim.clients[a].notices.len();
+    sim.settle();
+    assert!(sim.store.as_ref().is_none_or(|s| s.tokens.is_none()), "the refresh brought the session back");
+    assert_eq!(logged_out(&sim.clients[a].notices_since(from)), Some(Cause::LoggedOutElsewhere));
+}
+
+#[test]
+fn forced_refreshes_asked_for_during_one_are_answered_by_it() {
+    // Three API calls get a 401 at once: one refresh, and its tokens answer all three.
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let before = sim.provider.refresh_requests;
+    for _ in 0..3 {
+        sim.handle(a, Event::EnsureFresh { force: true });
+    }
+    sim.settle();
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready { .. }), "{:?}", sim.session(a).access(sim.now));
+    let later = sim.now + 10 * MIN_REFRESH_INTERVAL_MS;
+    sim.run_until(later);
+    assert_eq!(sim.provider.refresh_requests, before + 1);
+}
+
+#[test]
+fn a_login_carry_holds_the_pending_login_and_never_a_token() {
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    assert!(sim.session(a).login_carry().is_none(), "no login in progress");
+    sim.start_login(a);
+    let carry = sim.session(a).login_carry().expect("a login in progress");
+    let stored = sim.store.clone().unwrap();
+    assert!(stored.tokens.is_some() && stored.id_token_hint.is_some());
+    assert_eq!((carry.pending.len(), carry.version), (1, stored.version));
+    assert_eq!((carry.metadata, carry.jwks), (stored.metadata, stored.jwks));
+    assert!(carry.tokens.is_none() && carry.parked.is_none() && carry.id_token_hint.is_none());
+    assert!(carry.sid.is_none() && carry.lease.is_none());
+}
+
+#[test]
+fn a_saved_answer_never_takes_the_machine_back_behind_a_newer_state() {
+    // Our write of version 2 succeeded, but another tab's logout (version 3) was announced
+    // before our Saved answer arrived: the machine stays at the logout.
+    use tokenward::session::{Command, State, Tokens};
+    let mut cfg = browser_config();
+    cfg.idle_timeout = Some(600);
+    let mut s = Session::new(cfg, Box::new(SeededRandom::new(3))).unwrap();
+    let far = 4_102_444_800; // 2100, in server seconds
+    let tokens = Tokens {
+        access_token: "opaque".into(),
+        expires_at: far,
+        issued_at: 1_700_000_000,
+        refresh_token: Some("rt".into()),
+        refresh_expires_at: None,
+        offline: false,
+        id_token: None,
+        scope: None,
+        iss: None,
+        sub: None,
+        nonce: None,
+    };
+    s.handle(Event::Start, T0);
+    s.handle(Event::Loaded { state: Some(State { version: 1, tokens: Some(tokens), ..State::default() }) }, T0);
+    s.handle(Event::Activity, T0);
+    let saves: Vec<Command> = std::iter::from_fn(|| s.poll()).filter(|c| matches!(c, Command::Save { .. })).collect();
+    assert!(matches!(&saves[..], [Command::Save { expected: 1, .. }]), "{saves:?}");
+    let logout = State { version: 3, ended: Some(Cause::LoggedOut), ..State::default() };
+    s.handle(Event::StoreChanged { state: Some(logout) }, T0);
+    s.handle(Event::Saved { ok: true, current: None }, T0);
+    assert_eq!(s.state().version, 3);
+    assert!(!matches!(s.access(T0), Access::Ready(_)), "{:?}", s.access(T0));
+}

@@ -57,7 +57,13 @@ pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
             return Err(bad("the provider does not support PKCE with S256".into()));
         }
     }
-    let flag = |name: &str| doc.get(name).and_then(Value::as_bool).unwrap_or(false);
+    // Absent is false; any other non-boolean is an error: read as false, a malformed
+    // `authorization_response_iss_parameter_supported` would turn RFC 9207's check off.
+    let flag = |name: &str| match doc.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(bad(format!("{name} in the discovery document is not a boolean"))),
+    };
     Ok(ProviderMetadata {
         issuer: issuer.to_owned(),
         authorization_endpoint: endpoint("authorization_endpoint", true)?.unwrap_or_default(),
@@ -66,8 +72,8 @@ pub fn parse(body: &str, expected_issuer: &str) -> Result<ProviderMetadata> {
         end_session_endpoint: endpoint("end_session_endpoint", false)?,
         revocation_endpoint: endpoint("revocation_endpoint", false)?,
         userinfo_endpoint: endpoint("userinfo_endpoint", false)?,
-        iss_parameter_supported: flag("authorization_response_iss_parameter_supported"),
-        backchannel_logout_supported: flag("backchannel_logout_supported"),
+        iss_parameter_supported: flag("authorization_response_iss_parameter_supported")?,
+        backchannel_logout_supported: flag("backchannel_logout_supported")?,
     })
 }
 
@@ -89,6 +95,20 @@ mod tests {
         assert!(m.iss_parameter_supported);
         assert!(m.end_session_endpoint.unwrap().ends_with("/logout"));
         assert_eq!(discovery_url(ISS), format!("{ISS}/.well-known/openid-configuration"));
+    }
+
+    #[test]
+    fn a_malformed_flag_is_an_error_not_false() {
+        for v in [r#""true""#, "1", "[]"] {
+            let e = parse(&doc(&format!(r#","authorization_response_iss_parameter_supported":{v}"#)), ISS).unwrap_err();
+            assert_eq!(e.kind, OidcErrorKind::Discovery, "{v}");
+        }
+        assert!(
+            !parse(&doc(r#","authorization_response_iss_parameter_supported":null"#), ISS)
+                .unwrap()
+                .iss_parameter_supported
+        );
+        assert!(!parse(&doc(""), ISS).unwrap().iss_parameter_supported);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::error::{invalid_response, OAuthError, OidcError, OidcErrorKind, Result};
 use super::http::{basic_auth, HttpRequest};
+use crate::TokenKind;
 
 /// How a client authenticates at the token endpoint. A public client (an SPA) has no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +85,10 @@ pub struct TokenResponse {
     pub not_before_policy: i64,
 }
 
+/// The longest lifetime accepted, in seconds: twelve digits (some 31,000 years), so that
+/// adding it to a time can never overflow.
+pub const MAX_LIFETIME: u64 = 999_999_999_999;
+
 fn lifetime(m: &Map<String, Value>, name: &str) -> Result<Option<u64>> {
     match m.get(name) {
         None | Some(Value::Null) => Ok(None),
@@ -91,9 +96,11 @@ fn lifetime(m: &Map<String, Value>, name: &str) -> Result<Option<u64>> {
         Some(Value::String(s)) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
             Ok(s.parse().ok())
         }
-        Some(Value::Number(n)) => {
-            n.as_u64().map(Some).ok_or_else(|| invalid_response(format!("{name} is not a non-negative whole number")))
-        }
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) if v <= MAX_LIFETIME => Ok(Some(v)),
+            Some(_) => Err(invalid_response(format!("{name} is more than {MAX_LIFETIME} seconds"))),
+            None => Err(invalid_response(format!("{name} is not a non-negative whole number"))),
+        },
         Some(_) => Err(invalid_response(format!("{name} is not a number"))),
     }
 }
@@ -148,6 +155,20 @@ pub fn parse_response(status: u16, body: &str) -> Result<TokenResponse> {
     }
     let access_token =
         opt_string(&m, "access_token")?.ok_or_else(|| invalid_response("the token response has no access_token"))?;
+    // The token kind (RFC 8725 3.11): an ID, refresh or offline token handed out as the
+    // access token would reach the app's APIs as a Bearer credential. Opaque tokens pass.
+    if let Ok(t) = crate::decode(&access_token) {
+        if matches!(t.kind(), TokenKind::Id | TokenKind::Refresh | TokenKind::Offline) {
+            return Err(invalid_response(format!(
+                "the token response's access_token is {} token, not an access token",
+                match t.kind() {
+                    TokenKind::Id => "an ID",
+                    TokenKind::Refresh => "a refresh",
+                    _ => "an offline",
+                }
+            )));
+        }
+    }
     match m.get("token_type").and_then(Value::as_str) {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
         Some(t) => {
@@ -189,6 +210,32 @@ pub fn peek_refresh_token(rt: &str) -> (Option<i64>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_access_token_of_another_kind_is_refused() {
+        let jwt = |typ: &str| {
+            let b = |v: &str| crate::jose::b64::encode(v.as_bytes());
+            format!("{}.{}.c2ln", b(r#"{"alg":"RS256"}"#), b(&format!(r#"{{"typ":"{typ}","sub":"u"}}"#)))
+        };
+        let body = |at: &str| format!(r#"{{"access_token":"{at}","token_type":"Bearer"}}"#);
+        for typ in ["ID", "Refresh", "Offline"] {
+            let e = parse_response(200, &body(&jwt(typ))).unwrap_err();
+            assert_eq!(e.kind, OidcErrorKind::InvalidResponse, "{typ}");
+        }
+        for at in [jwt("Bearer"), "opaque-token".into()] {
+            assert_eq!(parse_response(200, &body(&at)).unwrap().access_token, at);
+        }
+    }
+
+    #[test]
+    fn lifetimes_are_bounded() {
+        let body = |v: &str| format!(r#"{{"access_token":"a","token_type":"Bearer","expires_in":{v}}}"#);
+        assert_eq!(parse_response(200, &body("999999999999")).unwrap().expires_in, Some(MAX_LIFETIME));
+        for v in ["1000000000000", "9223372036854775807", "18446744073709551615"] {
+            let e = parse_response(200, &body(v)).unwrap_err();
+            assert_eq!(e.kind, OidcErrorKind::InvalidResponse, "{v}");
+        }
+    }
 
     #[test]
     fn keycloak_response() {

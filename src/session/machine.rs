@@ -182,8 +182,8 @@ pub struct Session {
     saving: Option<Saving>,
     queue: VecDeque<(Mutation, Then)>,
     deferred: Vec<Event>,
-    /// A code-exchange answer waiting for the JWKS.
-    parked: Option<(TokenResponse, PendingLogin, u64, u64)>,
+    /// A token answer (a login's or a refresh's) waiting for the JWKS.
+    parked: Option<AfterCheck>,
     jwks_retried: bool,
     checking: Option<Checking>,
     want_fresh: bool,
@@ -460,6 +460,8 @@ impl Session {
         if had != now {
             match (&had, &now) {
                 (_, Some(_)) => {
+                    // New tokens answer any forced refresh asked for before them.
+                    self.force = false;
                     self.retry_at = None;
                     self.attempts = 0;
                     self.last_error = None;
@@ -552,12 +554,20 @@ impl Session {
     fn on_saved(&mut self, ok: bool, current: Option<State>) {
         let Some(saving) = self.saving.take() else { return };
         if ok {
-            self.adopt_as(saving.next, true);
+            // A newer state (another tab's, announced before this answer) stays.
+            if saving.next.version > self.state.version {
+                self.adopt_as(saving.next, true);
+            }
             self.run(saving.then);
         } else {
             // Someone wrote first: take their state and re-apply the change to it.
-            // The store's answer is the truth here, even if older (a cleared store).
-            self.adopt(current.unwrap_or_default());
+            // The store's answer is the truth here, even if older. An emptied store is a
+            // logout elsewhere (as in `on_store_changed`), which a refresh must not undo.
+            let current = current.unwrap_or_else(|| State {
+                ended: self.state.tokens.as_ref().map(|_| Cause::LoggedOutElsewhere),
+                ..State::default()
+            });
+            self.adopt(current);
             self.queue.push_front((saving.mutation, saving.then));
         }
         self.pump();
@@ -582,6 +592,8 @@ impl Session {
                 // may still be alive, and the ID token hint was kept for exactly this.
                 self.run(Then::ProviderEnd { rt, hint, sid });
             }
+            // Nothing left to forget (a second logout): the navigation still happens.
+            (Mutation::Forget, then) => self.run(then),
             (Mutation::Commit { spent: Some(_), .. }, _)
             | (Mutation::Refused { .. }, _)
             | (Mutation::TakeLease { .. }, _)
@@ -734,9 +746,7 @@ impl Session {
 
     fn on_code_response(&mut self, resp: TokenResponse, pending: PendingLogin, sent: u64, received: u64) {
         if !self.ensure_keys() {
-            self.parked = Some((resp, pending, sent, received));
-            self.fetch_jwks();
-            return;
+            return self.await_keys(AfterCheck::Code { resp, pending, sent, received });
         }
         if resp.id_token.is_none() {
             return self
@@ -771,19 +781,45 @@ impl Session {
                     vec![Notice::LoginComplete { return_to: pending.return_to.clone() }],
                 );
             }
-            Err(_) if !self.jwks_retried => {
-                // Perhaps a key rotated since the JWKS was fetched: fetch it once more.
-                self.jwks_retried = true;
-                self.parked = Some((resp, pending, sent, received));
-                self.keys = None;
-                self.state.jwks = None;
-                self.fetch_jwks();
-            }
+            Err(_) if !self.jwks_retried => self.refetch_keys(AfterCheck::Code { resp, pending, sent, received }),
             Err(e) => {
                 self.jwks_retried = false;
                 self.error(Cause::InvalidIdToken, e.message);
             }
         }
+    }
+
+    /// Wait for the JWKS before checking `after`'s ID token. A refresh keeps its lease
+    /// meanwhile: its answer holds the only valid refresh token, and another instance that
+    /// sent the old one would be a reuse.
+    fn await_keys(&mut self, after: AfterCheck) {
+        if let AfterCheck::Refresh { rt, .. } = &after {
+            let m = Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), until: self.lease_until() };
+            self.mutate(m, Then::Nothing);
+        }
+        self.parked = Some(after);
+        self.fetch_jwks();
+    }
+
+    /// An ID token failed against the stored JWKS: perhaps a key rotated since it was
+    /// fetched, so fetch it once more and check again.
+    fn refetch_keys(&mut self, after: AfterCheck) {
+        self.jwks_retried = true;
+        self.keys = None;
+        self.state.jwks = None;
+        self.await_keys(after);
+    }
+
+    /// Continue a token answer that waited for the JWKS.
+    fn resume(&mut self, after: AfterCheck) {
+        match after {
+            AfterCheck::Code { resp, pending, sent, received } => self.on_code_response(resp, pending, sent, received),
+            AfterCheck::Refresh { rt, resp, sent, received, .. } => self.on_refreshed(rt, resp, sent, received),
+        }
+    }
+
+    fn lease_until(&self) -> u64 {
+        self.now + self.cfg.request_timeout_ms + LEASE_MARGIN_MS
     }
 
     /// The ID-token rules for what the check continues with: a login's nonce is required
@@ -976,6 +1012,7 @@ impl Session {
 
     fn busy(&self) -> bool {
         self.checking.is_some()
+            || self.parked.is_some()
             || self
                 .inflight
                 .iter()
@@ -1060,7 +1097,7 @@ impl Session {
         }
         self.forced_inflight = force;
         self.force = false;
-        let until = self.now + self.cfg.request_timeout_ms + LEASE_MARGIN_MS;
+        let until = self.lease_until();
         self.mutate(Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), until }, Then::SendRefresh { rt });
     }
 
@@ -1124,8 +1161,11 @@ impl Session {
         }
         let server_now = self.estimate_after(&resp, sent, received).server_secs(received);
         let nonce = self.state.tokens.as_ref().and_then(|p| p.nonce.clone());
-        self.ensure_keys();
-        self.check_id_token(AfterCheck::Refresh { rt, resp, nonce, sent, received }, server_now);
+        let after = AfterCheck::Refresh { rt, resp, nonce, sent, received };
+        if !self.ensure_keys() {
+            return self.await_keys(after);
+        }
+        self.check_id_token(after, server_now);
     }
 
     fn on_refresh_verified(
@@ -1140,6 +1180,11 @@ impl Session {
             // The session ended while the ID token was checked: the answer is moot.
             return;
         }
+        if checked.is_err() && !self.jwks_retried {
+            let after = AfterCheck::Refresh { rt, resp, nonce: None, sent, received };
+            return self.refetch_keys(after);
+        }
+        self.jwks_retried = false;
         let prev = self.state.tokens.as_ref();
         let checked =
             checked.and_then(|t| match (prev.and_then(|p| p.iss.as_deref()), prev.and_then(|p| p.sub.as_deref())) {
@@ -1242,15 +1287,23 @@ impl Session {
                 Some((200..=299, body, ..)) if KeySet::from_jwks(&body).is_ok() => {
                     self.state.jwks = Some(body.clone());
                     self.mutate(Mutation::Provider { metadata: None, jwks: Some(body) }, Then::Nothing);
-                    if let Some((resp, pending, sent, received)) = self.parked.take() {
-                        self.on_code_response(resp, pending, sent, received);
+                    if let Some(after) = self.parked.take() {
+                        self.resume(after);
                     }
                 }
                 other => {
-                    self.parked = None;
                     self.jwks_retried = false;
                     let cause = if other.is_none() { Cause::Network } else { Cause::Discovery };
-                    self.error(cause, "the provider's JWKS could not be fetched or parsed".into());
+                    let message = "the provider's JWKS could not be fetched or parsed";
+                    match self.parked.take() {
+                        // The provider has rotated the refresh token, and its answer cannot
+                        // be checked: the session ends (fail closed) rather than trust it.
+                        Some(AfterCheck::Refresh { rt, .. }) => self.mutate(
+                            Mutation::Refused { rt, cause: Cause::InvalidIdToken },
+                            Then::Notify(vec![Notice::Error { cause, message: message.into() }]),
+                        ),
+                        _ => self.error(cause, message.into()),
+                    }
                 }
             },
             Req::Code { pending } => match answer {
@@ -1447,6 +1500,22 @@ impl Session {
                 self.send(req, Req::Backchannel { then: None });
             }
         }
+    }
+
+    /// What a login in progress needs to survive the navigation to the provider and back
+    /// when the store does not (memory storage: the tab keeps it in sessionStorage): the
+    /// pending logins and the provider's metadata, keys and clock. Never a token, the ID
+    /// token hint or a set-aside offline session. `None` when no login is in progress.
+    pub fn login_carry(&self) -> Option<State> {
+        let s = &self.state;
+        (!s.pending.is_empty()).then(|| State {
+            version: s.version,
+            metadata: s.metadata.clone(),
+            jwks: s.jwks.clone(),
+            pending: s.pending.clone(),
+            clock: s.clock.clone(),
+            ..State::default()
+        })
     }
 
     /// The RP-initiated logout URL for this session right now (for a page that wants to

@@ -20,7 +20,23 @@ pub(crate) fn to_js_json(v: &Value) -> JsValue {
         Value::Object(map) => {
             let obj = Object::new();
             for (name, value) in map {
-                let _ = Reflect::set(&obj, &JsValue::from_str(name), &to_js_json(value));
+                let (key, value) = (JsValue::from_str(name), to_js_json(value));
+                if name == "__proto__" {
+                    // A plain set would replace the prototype: a claim named so (token
+                    // content, anybody's choice) becomes an own member, as JSON.parse makes it.
+                    let member = Object::new();
+                    for (k, v) in [
+                        ("value", &value),
+                        ("writable", &JsValue::TRUE),
+                        ("enumerable", &JsValue::TRUE),
+                        ("configurable", &JsValue::TRUE),
+                    ] {
+                        let _ = Reflect::set(&member, &JsValue::from_str(k), v);
+                    }
+                    let _ = Reflect::define_property(&obj, &key, &member);
+                } else {
+                    let _ = Reflect::set(&obj, &key, &value);
+                }
             }
             obj.into()
         }

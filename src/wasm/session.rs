@@ -88,6 +88,13 @@ impl JsSession {
         Ok(to_js_json(&wire::view_json(&self.inner.view(ms(now, "now")?))))
     }
 
+    /// The stored state to keep across a login's navigation when the store is memory (see
+    /// `Session::login_carry`): no token in it. `undefined` when no login is in progress.
+    #[wasm_bindgen(js_name = loginCarry, unchecked_return_type = "object | undefined")]
+    pub fn login_carry(&self) -> JsValue {
+        self.inner.login_carry().map_or(JsValue::UNDEFINED, |s| to_js_json(&wire::state_json(&s)))
+    }
+
     /// The RP-initiated logout URL for the session as it is now, if the provider has one.
     #[wasm_bindgen(js_name = endSessionUrl)]
     pub fn end_session_url(&self) -> Option<String> {

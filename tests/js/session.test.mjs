@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { startProvider } from '../provider/index.mjs';
 import { completeLogin } from '../provider/login.mjs';
 import { createSessionDriver, memoryStore, SessionError } from '../../pkg/session/session-node.js';
+import { authorizedFetch } from '../../pkg/session/session-driver.js';
 
 let provider;
 let redirectUri;
@@ -176,6 +177,13 @@ describe('offline tokens', () => {
     const parked = await store.load();
     assert.equal(parked.tokens, null);
     assert.ok(parked.parked?.refresh_token, 'the offline token is kept, set aside');
+    // A login from here keeps its PKCE state across the navigation (the tab's sessionStorage,
+    // with memory storage): the core's carry holds no token, the set-aside one included.
+    await d.login();
+    const carry = d.loginCarry();
+    assert.equal(carry.pending.length, 1);
+    assert.deepEqual([carry.tokens, carry.parked, carry.id_token_hint], [null, null, null]);
+    assert.ok(!JSON.stringify(carry).includes(parked.parked.refresh_token));
 
     // A later process on the same store (a Node service syncing while the user is away).
     const svc = driver({ store, config });
@@ -297,6 +305,30 @@ describe('logout', () => {
   });
 });
 
+describe('fetch()', () => {
+  test("a Request keeps its own headers and body on the one retry after a 401; a stream body is not retried", async () => {
+    const seen = [];
+    const doFetch = async (input, init) => {
+      const req = new Request(input, init);
+      seen.push({ auth: req.headers.get('authorization'), csrf: req.headers.get('x-csrf'), body: await req.text() });
+      return new Response(null, { status: 401 });
+    };
+    let n = 0;
+    const getAccessToken = async (opts) => `t${++n}${opts?.force ? '-forced' : ''}`;
+    const request = new Request('https://api.example/x', { method: 'POST', headers: { 'x-csrf': 'c' }, body: 'payload' });
+    assert.equal((await authorizedFetch(getAccessToken, doFetch, request)).status, 401);
+    assert.deepEqual(seen, [
+      { auth: 'Bearer t1', csrf: 'c', body: 'payload' },
+      { auth: 'Bearer t2-forced', csrf: 'c', body: 'payload' },
+    ], 'one refresh, one retry, never more');
+    seen.length = 0;
+    const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('once')); c.close(); } });
+    const res = await authorizedFetch(getAccessToken, doFetch, 'https://api.example/y', { method: 'POST', body: stream, duplex: 'half' });
+    assert.equal(res.status, 401);
+    assert.equal(seen.length, 1);
+  });
+});
+
 describe('bad input: a typed error and the stored tokens unchanged', () => {
   // Log in once, then start a second login whose callback or token response is spoiled.
   async function spoiled({ fetch: wrap, callback: spoilCallback, cancel = false }) {
@@ -367,6 +399,22 @@ describe('bad input: a typed error and the stored tokens unchanged', () => {
     const url = new URL(await d.login({ loginHint: 'al\ud83d' }));
     assert.equal(url.searchParams.get('login_hint'), 'al\ufffd');
     await assert.rejects(d.login({ loginHnit: 'alice' }), (e) => e.code === 'invalid_option' && /loginHnit/.test(e.message));
+    d.dispose();
+  });
+  test('a claim named __proto__ is an own member of the view, not its prototype', async () => {
+    const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    // As text: in an object literal, __proto__ sets the prototype and JSON.stringify drops it.
+    const payload = Buffer.from('{"sub":"u1","exp":4102444800,"iat":1700000000,"__proto__":{"polluted":true}}').toString('base64url');
+    const state = {
+      version: 1,
+      tokens: { access_token: `${b64({ alg: 'RS256' })}.${payload}.c2ln`, expires_at: 4102444800, issued_at: 1700000000 },
+    };
+    const d = driver({ store: memoryStore(state) });
+    await d.start();
+    const seen = d.view().claims;
+    assert.equal(Object.getPrototypeOf(seen), Object.prototype);
+    assert.equal(seen.polluted, undefined);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(seen, '__proto__').value, { polluted: true });
     d.dispose();
   });
   test('a bad configuration is a TokenError naming the option', () => {

@@ -27,6 +27,8 @@ pub const SERVICE: (&str, &str) = ("svc", "svc-secret");
 /// The service account allowed to call the admin API (realm-management manage-users).
 pub const ADMIN: (&str, &str) = ("realm-admin", "admin-secret");
 pub const KID: &str = "demo-es256";
+/// The signing key after a rotation (`Provider::rotated`).
+pub const NEXT_KID: &str = "demo-es256-next";
 pub const USER: &str = "user-alice";
 
 pub fn endpoint(name: &str) -> String {
@@ -41,23 +43,33 @@ struct Keys {
     signing: EncodingKey,
     realm_secret: EncodingKey,
     jwk: Value,
+    next_signing: EncodingKey,
+    next_jwk: Value,
+}
+
+fn es256_key(scalar: u8, kid: &str) -> (EncodingKey, Value) {
+    use p256::pkcs8::EncodePrivateKey;
+    let sk = p256::ecdsa::SigningKey::from_bytes(&[scalar; 32].into()).expect("a valid P-256 scalar");
+    let pem = sk.to_pkcs8_pem(p256::pkcs8::LineEnding::LF).expect("PKCS#8 PEM");
+    let point = sk.verifying_key().to_encoded_point(false);
+    let jwk = json!({
+        "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+        "x": URL_SAFE_NO_PAD.encode(point.x().unwrap()), "y": URL_SAFE_NO_PAD.encode(point.y().unwrap()),
+    });
+    (EncodingKey::from_ec_pem(pem.as_bytes()).expect("jsonwebtoken takes the PEM"), jwk)
 }
 
 fn keys() -> &'static Keys {
     static KEYS: OnceLock<Keys> = OnceLock::new();
     KEYS.get_or_init(|| {
-        use p256::pkcs8::EncodePrivateKey;
-        let sk = p256::ecdsa::SigningKey::from_bytes(&[0x5a; 32].into()).expect("a valid P-256 scalar");
-        let pem = sk.to_pkcs8_pem(p256::pkcs8::LineEnding::LF).expect("PKCS#8 PEM");
-        let point = sk.verifying_key().to_encoded_point(false);
-        let jwk = json!({
-            "kty": "EC", "crv": "P-256", "kid": KID, "use": "sig", "alg": "ES256",
-            "x": URL_SAFE_NO_PAD.encode(point.x().unwrap()), "y": URL_SAFE_NO_PAD.encode(point.y().unwrap()),
-        });
+        let (signing, jwk) = es256_key(0x5a, KID);
+        let (next_signing, next_jwk) = es256_key(0x6b, NEXT_KID);
         Keys {
-            signing: EncodingKey::from_ec_pem(pem.as_bytes()).expect("jsonwebtoken takes the PEM"),
+            signing,
             realm_secret: EncodingKey::from_secret(b"the realm's internal HS512 secret, 64 bytes long, never shown."),
             jwk,
+            next_signing,
+            next_jwk,
         }
     })
 }
@@ -67,10 +79,15 @@ fn sign(claims: &Value) -> String {
 }
 
 fn sign_typed(claims: &Value, typ: &str) -> String {
+    sign_as(claims, typ, false)
+}
+
+/// Signed with the key after a rotation when `next`.
+fn sign_as(claims: &Value, typ: &str, next: bool) -> String {
     let mut h = Header::new(Algorithm::ES256);
-    h.kid = Some(KID.into());
+    h.kid = Some(if next { NEXT_KID } else { KID }.into());
     h.typ = Some(typ.into());
-    jsonwebtoken::encode(&h, claims, &keys().signing).expect("ES256 signing")
+    jsonwebtoken::encode(&h, claims, if next { &keys().next_signing } else { &keys().signing }).expect("ES256 signing")
 }
 
 fn sign_refresh(claims: &Value) -> String {
@@ -230,6 +247,12 @@ pub struct Provider {
     pub presented: Vec<Presented>,
     /// Token-endpoint refresh requests that reached the provider.
     pub refresh_requests: u32,
+    /// The realm's signing key has rotated: new tokens are signed with `NEXT_KID`, and the
+    /// JWKS holds both keys.
+    pub rotated: bool,
+    pub jwks_requests: u32,
+    /// The JWKS endpoint answers 503.
+    pub jwks_down: bool,
     pub code_requests: u32,
     pub client_credentials_requests: u32,
     /// (sid, how): every provider-side session end.
@@ -265,6 +288,9 @@ impl Provider {
             refresh_script: Vec::new(),
             presented: Vec::new(),
             refresh_requests: 0,
+            rotated: false,
+            jwks_requests: 0,
+            jwks_down: false,
             code_requests: 0,
             client_credentials_requests: 0,
             ended: Vec::new(),
@@ -393,7 +419,17 @@ impl Provider {
             (Method::Get, p) if p == format!("{ISSUER}/.well-known/openid-configuration") => {
                 HttpResponse::json(200, self.discovery())
             }
-            (Method::Get, p) if p == endpoint("certs") => HttpResponse::json(200, Self::jwks()),
+            (Method::Get, p) if p == endpoint("certs") => {
+                self.jwks_requests += 1;
+                if self.jwks_down {
+                    return HttpResponse::json(503, json!({ "error": "temporarily_unavailable" }));
+                }
+                let mut set = vec![keys().jwk.clone()];
+                if self.rotated {
+                    set.push(keys().next_jwk.clone());
+                }
+                HttpResponse::json(200, json!({ "keys": set }))
+            }
             (Method::Post, p) if p == endpoint("token") => self.token(req, local),
             (Method::Post, p) if p == endpoint("logout") => self.backchannel_logout(req),
             (Method::Get, p) if p == endpoint("logout") => match self.end_session(&req.url) {
@@ -556,15 +592,23 @@ impl Provider {
         let iat = now_ms.div_euclid(1000);
         let exp = iat + self.cfg.access_lifetime as i64;
         let jti = self.next("at-");
-        let access = sign(&json!({
-            "exp": exp, "iat": iat, "auth_time": iat, "jti": jti, "iss": ISSUER, "aud": "account", "sub": USER,
-            "typ": "Bearer", "azp": CLIENT_ID, "sid": sid, "scope": scope, "preferred_username": "alice",
-            "realm_access": {"roles": ["user"]},
-        }));
-        let id = sign(&json!({
-            "exp": exp, "iat": iat, "auth_time": iat, "jti": self.next("id-"), "iss": ISSUER, "aud": CLIENT_ID,
-            "sub": USER, "typ": "ID", "azp": CLIENT_ID, "nonce": nonce, "sid": sid, "at_hash": at_hash(&access),
-        }));
+        let access = sign_as(
+            &json!({
+                "exp": exp, "iat": iat, "auth_time": iat, "jti": jti, "iss": ISSUER, "aud": "account", "sub": USER,
+                "typ": "Bearer", "azp": CLIENT_ID, "sid": sid, "scope": scope, "preferred_username": "alice",
+                "realm_access": {"roles": ["user"]},
+            }),
+            "JWT",
+            self.rotated,
+        );
+        let id = sign_as(
+            &json!({
+                "exp": exp, "iat": iat, "auth_time": iat, "jti": self.next("id-"), "iss": ISSUER, "aud": CLIENT_ID,
+                "sub": USER, "typ": "ID", "azp": CLIENT_ID, "nonce": nonce, "sid": sid, "at_hash": at_hash(&access),
+            }),
+            "JWT",
+            self.rotated,
+        );
         self.id_tokens.insert(id.clone(), sid.to_owned());
         let refresh_expires_in = if offline { 0 } else { self.cfg.session_idle };
         let mut body = json!({

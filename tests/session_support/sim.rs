@@ -303,6 +303,10 @@ impl Sim {
         self.store.as_ref().and_then(|s| s.tokens.as_ref())
     }
 
+    pub fn stored_jwks(&self) -> Option<&str> {
+        self.store.as_ref().and_then(|s| s.jwks.as_deref())
+    }
+
     pub fn stored_refresh_token(&self) -> Option<String> {
         self.stored_tokens().and_then(|t| t.refresh_token.clone())
     }
@@ -582,9 +586,10 @@ impl Sim {
 
     /// Whenever nothing is in flight, being checked or being saved, the store holds the provider's newest
     /// refresh token for its session, unless that session is over or an answer carrying the
-    /// newest one was lost (then nobody can have it).
+    /// newest one was lost (then nobody can have it). A JWKS fetch counts as in flight: a
+    /// refresh answer whose ID token has a new kid waits for it.
     fn check_newest(&mut self) {
-        let settled = self.flights.iter().all(|f| f.done || f.kind != Kind::Refresh)
+        let settled = self.flights.iter().all(|f| f.done || !matches!(f.kind, Kind::Refresh | Kind::Jwks))
             && !self.queue.values().any(|d| matches!(d.event, Event::Saved { .. } | Event::SignatureChecked { .. }))
             && self.held_signatures.as_ref().is_none_or(Vec::is_empty);
         if !settled {

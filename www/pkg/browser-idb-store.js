@@ -42,27 +42,37 @@ export function indexedDbStore(name) {
   const key = async () => aesKey(await db(), name);
   const aad = new TextEncoder().encode(name);
 
+  // The state's refresh tokens: the session's, and an offline one a local logout set aside.
+  const HOLDERS = ['tokens', 'parked'];
+
   async function seal(state) {
-    const rt = state?.tokens?.refresh_token;
-    if (!rt) return { version: state.version, state, sealed: null };
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, await key(), new TextEncoder().encode(rt));
     const clear = structuredClone(state);
-    clear.tokens.refresh_token = null;
-    return { version: state.version, state: clear, sealed: { iv, ct } };
+    const sealed = {};
+    for (const h of HOLDERS) {
+      const rt = state?.[h]?.refresh_token;
+      if (!rt) continue;
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, await key(), new TextEncoder().encode(rt));
+      sealed[h] = { iv, ct };
+      clear[h].refresh_token = null;
+    }
+    return { version: state.version, state: clear, sealed };
   }
 
   async function open(record) {
     if (!record) return null;
     const state = record.state;
-    if (record.sealed && state.tokens) {
+    // Records written before `parked` was sealed hold { iv, ct } for `tokens` alone.
+    const sealed = record.sealed?.ct ? { tokens: record.sealed } : (record.sealed ?? {});
+    for (const h of HOLDERS) {
+      if (!sealed[h] || !state[h]) continue;
       try {
-        const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: record.sealed.iv, additionalData: aad }, await key(), record.sealed.ct);
-        state.tokens.refresh_token = new TextDecoder().decode(pt);
+        const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed[h].iv, additionalData: aad }, await key(), sealed[h].ct);
+        state[h].refresh_token = new TextDecoder().decode(pt);
       } catch {
         // A key that is gone (storage partly cleared) cannot open the token: the session
         // restores without it and will ask for a login when the access token runs out.
-        state.tokens.refresh_token = null;
+        state[h].refresh_token = null;
       }
     }
     return state;

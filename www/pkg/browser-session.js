@@ -53,10 +53,8 @@ function takePending(name) {
     return null;
   }
 }
-async function keepPending(store, name) {
-  const s = await store.load();
-  if (!s?.pending?.length) return;
-  sessionStorage.setItem(pendingKey(name), JSON.stringify({ ...s, tokens: null, lease: null, id_token_hint: null }));
+function keepPending(name, carry) {
+  if (carry) sessionStorage.setItem(pendingKey(name), JSON.stringify(carry));
 }
 
 /** 'memory', 'indexeddb' or 'adapter'; anything else throws (synchronously, from createSession). */
@@ -133,8 +131,8 @@ export function createSession(options = {}) {
         userAgent: true,
         ...config,
         store: coord ?? store,
-        navigate: async (url) => {
-          if (memory) await keepPending(store, name);
+        navigate: (url) => {
+          if (memory) keepPending(name, driver.loginCarry());
           navigate(url);
         },
         submitForm,

@@ -18,9 +18,23 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
   const calls = new Map();
   let nextId = 1;
   let view = EMPTY_VIEW;
+  let endSessionUrl;
+  let broken = null; // the worker could not start: every call fails with this
+
+  const failAll = (err) => {
+    for (const c of calls.values()) c.reject(err);
+    calls.clear();
+  };
+  // A worker script that fails to load (a deploy replaced it, a CSP worker-src) would leave
+  // every call pending forever.
+  worker.onerror = () => {
+    broken = new SessionError('configuration', 'the tokenward SharedWorker could not start');
+    failAll(broken);
+  };
 
   port.onmessage = ({ data }) => {
     if (data.view) view = data.view;
+    if ('endSessionUrl' in data) endSessionUrl = data.endSessionUrl ?? undefined;
     if (data.navigate) {
       if (data.keep) sessionStorage.setItem(`tokenward pending ${name}`, JSON.stringify(data.keep));
       navigate(data.navigate);
@@ -37,6 +51,7 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
   port.start();
   const send = (msg) =>
     new Promise((resolve, reject) => {
+      if (broken) return reject(broken);
       const id = nextId++;
       calls.set(id, { resolve, reject });
       port.postMessage({ id, ...msg });
@@ -57,13 +72,15 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
     getAccessToken,
     fetch: (input, init) => authorizedFetch(getAccessToken, globalThis.fetch.bind(globalThis), input, init),
     logout: (opts) => call('logout', opts),
-    touch: () => void call('touch'),
-    recheck: () => void call('recheck'),
+    touch: () => void call('touch').catch(() => {}),
+    recheck: () => void call('recheck').catch(() => {}),
     view: () => view,
-    endSessionUrl: () => undefined,
+    endSessionUrl: () => endSessionUrl,
     dispose: () => {
       port.postMessage({ bye: true });
       port.close();
+      broken = new SessionError('no_session', 'the session was disposed');
+      failAll(broken);
     },
   };
 }

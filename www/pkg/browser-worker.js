@@ -9,8 +9,10 @@ import { createDriver, memoryStore } from './session-driver.js';
 // missed: the Wasm loads meanwhile (`ready`), without top-level await.
 const sessions = new Map(); // name -> { driver, ports: Set<MessagePort>, last: MessagePort }
 
-function publicView(view) {
-  return view; // the core's view never carries the refresh token
+// What every answer carries to the tabs: the view (the core's never holds the refresh token)
+// and the RP-initiated logout URL, which a tab reads synchronously.
+function snapshot(driver) {
+  return { view: driver.view(), endSessionUrl: driver.endSessionUrl() ?? null };
 }
 
 function session(SessionCore, name, config, storage, seed) {
@@ -26,18 +28,17 @@ function session(SessionCore, name, config, storage, seed) {
     ...config,
     userAgent: true,
     store,
-    navigate: async (url) => {
+    navigate: (url) => {
       // The login's verifier and state wait in the tab's sessionStorage across the redirect
       // (this worker may end while no tab of the origin is open); never tokens.
-      const st = storage === 'indexeddb' ? null : await store.load();
-      const keep = st?.pending?.length ? { ...st, tokens: null, lease: null, id_token_hint: null } : null;
+      const keep = storage === 'indexeddb' ? null : s.driver.loginCarry();
       toTab({ navigate: url, keep });
     },
     submitForm: (url, fields) => toTab({ submitForm: { url, fields } }),
   });
   const broadcast = (msg) => ports.forEach((p) => p.postMessage(msg));
   for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
-    s.driver.addEventListener(type, (e) => broadcast({ event: { type, detail: e.detail }, view: publicView(s.driver.view()) }));
+    s.driver.addEventListener(type, (e) => broadcast({ event: { type, detail: e.detail }, ...snapshot(s.driver) }));
   }
   sessions.set(name, s);
   return s;
@@ -67,7 +68,7 @@ onconnect = (e) => {
         return port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message } });
       }
       s.ports.add(port);
-      port.postMessage({ id: data.id, result: null, view: publicView(s.driver.view()) });
+      port.postMessage({ id: data.id, result: null, ...snapshot(s.driver) });
       return;
     }
     if (data.bye) {
@@ -80,9 +81,9 @@ onconnect = (e) => {
     s.last = port;
     try {
       const result = await op(s.driver, data.args ?? []);
-      port.postMessage({ id: data.id, result: result ?? null, view: publicView(s.driver.view()) });
+      port.postMessage({ id: data.id, result: result ?? null, ...snapshot(s.driver) });
     } catch (err) {
-      port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message }, view: publicView(s.driver.view()) });
+      port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message }, ...snapshot(s.driver) });
     }
   };
 };

@@ -47,14 +47,20 @@ export function memoryStore(initial = null) {
  * (`force`) and the request retried once, never more.
  */
 export async function authorizedFetch(getAccessToken, doFetch, input, init = {}) {
-  const call = async (token) => {
-    const headers = new Headers(init.headers);
+  const isRequest = typeof Request === 'function' && input instanceof Request;
+  // init.headers would replace a Request's own headers: start from them. The retry needs a
+  // body nobody has read yet, so the copy is made before the first attempt reads it.
+  const base = init.headers ?? (isRequest ? input.headers : undefined);
+  const again = isRequest ? input.clone() : input;
+  const call = async (target, token) => {
+    const headers = new Headers(base);
     headers.set('authorization', `Bearer ${token}`);
-    return doFetch(input, { ...init, headers });
+    return doFetch(target, { ...init, headers });
   };
-  const res = await call(await getAccessToken());
-  if (res.status !== 401) return res;
-  return call(await getAccessToken({ force: true }));
+  const res = await call(input, await getAccessToken());
+  // A stream body is spent by the first attempt: its 401 is the answer.
+  if (res.status !== 401 || (typeof ReadableStream === 'function' && init.body instanceof ReadableStream)) return res;
+  return call(again, await getAccessToken({ force: true }));
 }
 
 function retryAfterSeconds(value, now) {
@@ -315,6 +321,10 @@ export function createDriver(SessionCore, options = {}) {
     },
     endSessionUrl() {
       return core.endSessionUrl();
+    },
+    /** What a login in progress needs across its navigation, without any token (the core's choice). */
+    loginCarry() {
+      return core.loginCarry() ?? null;
     },
     settled,
     dispose() {

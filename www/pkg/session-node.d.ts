@@ -46,6 +46,8 @@ export interface SessionDriver {
   backchannelLogout(target: { sid?: string | null; sub?: string | null }): Promise<void>;
   view(): SessionView;
   endSessionUrl(): string | undefined;
+  /** What a login in progress needs across its navigation (no token in it), or null. */
+  loginCarry(): SessionState | null;
   settled(): Promise<void>;
   dispose(): void;
 }
