@@ -1210,3 +1210,39 @@ fn a_saved_answer_never_takes_the_machine_back_behind_a_newer_state() {
     assert_eq!(s.state().version, 3);
     assert!(!matches!(s.access(T0), Access::Ready(_)), "{:?}", s.access(T0));
 }
+
+// ---- expiring ----
+
+fn expiring(notices: &[Notice]) -> Vec<(i64, u64)> {
+    notices
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Expiring { expires_at, remaining } => Some((*expires_at, *remaining)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn expiring_is_told_once_per_access_token_when_it_is_due_and_nobody_refreshes_it() {
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let first = sim.stored_tokens().unwrap().expires_at;
+    let from = sim.clients[a].notices.len();
+    // 300 s tokens, minValidity 30: due 30 s before expiry; an app that asks nothing is told
+    // then, once, and not again when the token has run out.
+    sim.run_for(600_000);
+    sim.handle(a, Event::Timer);
+    sim.handle(a, Event::Activity);
+    let told = expiring(&sim.clients[a].notices_since(from));
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, first);
+    assert!((29..=30).contains(&told[0].1), "{told:?}");
+    // getAccessToken() refreshes it: the new token is told about in its turn, the refresh
+    // under way meanwhile is not interrupted by a notice.
+    let from = sim.clients[a].notices.len();
+    assert!(ensure_fresh(&mut sim, a).contains(&Notice::Refreshed));
+    let second = sim.stored_tokens().unwrap().expires_at;
+    assert!(expiring(&sim.clients[a].notices_since(from)).is_empty());
+    sim.run_for(300_000);
+    assert_eq!(expiring(&sim.clients[a].notices_since(from)).iter().map(|t| t.0).collect::<Vec<_>>(), [second]);
+}

@@ -97,6 +97,10 @@ pub enum Notice {
     LoginComplete { return_to: Option<String> },
     /// The idle deadline is near: `remaining` seconds.
     IdleWarning { remaining: u64 },
+    /// The access token is due for refresh (`minValidity` before it expires) and nobody is
+    /// refreshing it: `expires_at` (server seconds), `remaining` seconds until then. Once per
+    /// access token; `getAccessToken()` refreshes it.
+    Expiring { expires_at: i64, remaining: u64 },
     /// The session ended.
     LoggedOut { cause: Cause },
     /// A step failed; tokens are unchanged unless a `LoggedOut` follows.

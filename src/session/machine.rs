@@ -193,6 +193,8 @@ pub struct Session {
     last_refresh_sent: Option<u64>,
     activity_deadline: Option<u64>,
     idle_warned: Option<u64>,
+    /// The access token `Notice::Expiring` was told for.
+    expiring_told: Option<String>,
     lease_wait: Option<u64>,
     force: bool,
     forced_inflight: bool,
@@ -254,6 +256,7 @@ impl Session {
             last_refresh_sent: None,
             activity_deadline: None,
             idle_warned: None,
+            expiring_told: None,
             lease_wait: None,
             force: false,
             forced_inflight: false,
@@ -287,6 +290,10 @@ impl Session {
                 if self.idle_warned != Some(idle) {
                     d.push(warn);
                 }
+            }
+            // While a refresh is under way nothing is told (its end re-checks).
+            if let Some(t) = self.state.tokens.as_ref().filter(|t| !self.told_expiring(t) && !self.busy()) {
+                d.push(self.state.clock.local_ms(self.due_from(t)));
             }
         }
         if self.want_fresh {
@@ -439,6 +446,7 @@ impl Session {
             }
         }
         self.check_idle();
+        self.check_expiring();
     }
 
     // ---- store ----
@@ -1029,12 +1037,36 @@ impl Session {
         t.refresh_token.as_deref().is_some_and(|rt| !self.state.is_spent(rt))
     }
 
-    fn due_at(&self, t: &Tokens, server: i64) -> bool {
+    /// Server seconds from which `t` is due for refresh.
+    fn due_from(&self, t: &Tokens) -> i64 {
         let lifetime = (t.expires_at - t.issued_at).max(0);
         // Never refresh earlier than minValidity allows; for tokens shorter-lived than twice
         // minValidity, at half their life (else every call would refresh).
         let margin = (self.cfg.min_validity as i64).min(lifetime / 2);
-        server >= t.expires_at - margin
+        t.expires_at - margin
+    }
+
+    fn due_at(&self, t: &Tokens, server: i64) -> bool {
+        server >= self.due_from(t)
+    }
+
+    fn told_expiring(&self, t: &Tokens) -> bool {
+        self.expiring_told.as_deref() == Some(t.access_token.as_str())
+    }
+
+    /// Tell the app once when its access token is due and nobody refreshes it (an app that
+    /// asks only now and then, or whose refresh token is gone).
+    fn check_expiring(&mut self) {
+        let Some(t) = self.state.tokens.as_ref() else { return };
+        if self.ending() || self.busy() || self.told_expiring(t) {
+            return;
+        }
+        let server = self.state.clock.server_secs(self.now);
+        if self.due_at(t, server) {
+            let (expires_at, remaining) = (t.expires_at, (t.expires_at - server).max(0) as u64);
+            self.expiring_told = Some(t.access_token.clone());
+            self.notify(Notice::Expiring { expires_at, remaining });
+        }
     }
 
     fn due(&self, t: &Tokens) -> bool {

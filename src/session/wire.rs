@@ -531,6 +531,9 @@ fn notice_json(n: &Notice) -> Value {
         Notice::Refreshed => Out::tagged("type", "refreshed"),
         Notice::LoginComplete { return_to } => Out::tagged("type", "loginComplete").str("returnTo", return_to),
         Notice::IdleWarning { remaining } => Out::tagged("type", "idleWarning").set("remaining", *remaining),
+        Notice::Expiring { expires_at, remaining } => {
+            Out::tagged("type", "expiring").set("expiresAt", *expires_at).set("remaining", *remaining)
+        }
         Notice::LoggedOut { cause: c } => Out::tagged("type", "loggedOut").set("cause", c.code()),
         Notice::Error { cause: c, message } => {
             Out::tagged("type", "error").set("cause", c.code()).set("message", message.as_str())

@@ -77,6 +77,7 @@ export type SessionNotice =
   | { type: 'refreshed' }
   | { type: 'loginComplete'; returnTo: string | null }
   | { type: 'idleWarning'; remaining: number }
+  | { type: 'expiring'; expiresAt: number; remaining: number }
   | { type: 'loggedOut'; cause: SessionCause }
   | { type: 'error'; cause: SessionCause; message: string };
 

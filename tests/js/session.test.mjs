@@ -305,6 +305,28 @@ describe('logout', () => {
   });
 });
 
+describe('expiring', () => {
+  test('an app that asks for nothing is told once when its access token is due; getAccessToken() renews it', async () => {
+    const d = await login(driver());
+    const told = [];
+    d.addEventListener('expiring', (e) => told.push(e.detail));
+    const { expiresAt } = d.view();
+    d.clock.advance(25); // 60 s tokens, minValidity 30: not due yet
+    d.recheck();
+    assert.deepEqual(told, []);
+    d.clock.advance(10);
+    d.recheck();
+    d.recheck();
+    assert.equal(told.length, 1);
+    assert.equal(told[0].expiresAt, expiresAt);
+    assert.ok(told[0].remaining > 0 && told[0].remaining <= 30, JSON.stringify(told));
+    const before = d.view().accessToken;
+    assert.notEqual(await d.getAccessToken(), before, 'a due token is refreshed');
+    assert.equal(told.length, 1);
+    d.dispose();
+  });
+});
+
 describe('fetch()', () => {
   test("a Request keeps its own headers and body on the one retry after a 401; a stream body is not retried", async () => {
     const seen = [];

@@ -10,6 +10,11 @@ export interface CreateSessionOptions extends Omit<SessionConfig, 'userAgent'> {
   coordination?: 'auto' | 'locks' | 'shared-worker' | 'none';
 }
 
+/**
+ * Events (`CustomEvent`, in every tab): `tokens`, `refreshed`, `loginComplete` ({ returnTo }),
+ * `expiring` ({ expiresAt, remaining }: the access token is due and nothing refreshes it),
+ * `idleWarning` ({ remaining }), `loggedOut` ({ cause }), `error` ({ cause, message }).
+ */
 export interface Session extends EventTarget {
   /** Resolves once the Wasm is loaded; every method waits for it anyway. */
   readonly ready: Promise<void>;

@@ -138,7 +138,7 @@ export function createSession(options = {}) {
         submitForm,
       });
     }
-    for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
+    for (const type of ['tokens', 'refreshed', 'loginComplete', 'expiring', 'idleWarning', 'loggedOut', 'error']) {
       driver.addEventListener(type, (e) => session.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
     }
     return driver;

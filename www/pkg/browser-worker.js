@@ -37,7 +37,7 @@ function session(SessionCore, name, config, storage, seed) {
     submitForm: (url, fields) => toTab({ submitForm: { url, fields } }),
   });
   const broadcast = (msg) => ports.forEach((p) => p.postMessage(msg));
-  for (const type of ['tokens', 'refreshed', 'loginComplete', 'idleWarning', 'loggedOut', 'error']) {
+  for (const type of ['tokens', 'refreshed', 'loginComplete', 'expiring', 'idleWarning', 'loggedOut', 'error']) {
     s.driver.addEventListener(type, (e) => broadcast({ event: { type, detail: e.detail }, ...snapshot(s.driver) }));
   }
   sessions.set(name, s);
