@@ -1246,3 +1246,92 @@ fn expiring_is_told_once_per_access_token_when_it_is_due_and_nobody_refreshes_it
     sim.run_for(300_000);
     assert_eq!(expiring(&sim.clients[a].notices_since(from)).iter().map(|t| t.0).collect::<Vec<_>>(), [second]);
 }
+
+// ---- a failing store ----
+
+#[test]
+fn a_store_that_fails_to_write_keeps_the_new_refresh_token_and_retries() {
+    // The refresh's Commit cannot be written (quota): the provider has rotated, so the new
+    // refresh token must not be dropped. Callers hear `storage` at once; the write is retried
+    // with backoff and lands once the store works.
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let old = sim.stored_refresh_token().unwrap();
+    sim.store_failures = 2; // the lease's write, then its retry
+    let notices = force_refresh(&mut sim, a);
+    assert!(
+        notices.iter().any(
+            |n| matches!(n, Notice::Error { cause: Cause::Storage, message } if message.contains("QuotaExceededError"))
+        ),
+        "{notices:?}"
+    );
+    assert_eq!(sim.stored_refresh_token().as_deref(), Some(old.as_str()), "nothing changed in the store");
+    sim.run_for(10_000);
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    assert_eq!(sim.stored_refresh_token().as_deref(), sim.provider.current_refresh_token(&sid));
+    assert_ne!(sim.stored_refresh_token().unwrap(), old, "the refresh went through once the store worked");
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+    assert_eq!(logged_out(&sim.clients[a].notices_since(0)), None);
+
+    // And a Commit that fails: access() says `storage` instead of waiting on the store.
+    let later = sim.now + MIN_REFRESH_INTERVAL_MS;
+    sim.run_until(later);
+    sim.store_failures = 1_000;
+    sim.handle(a, Event::EnsureFresh { force: true });
+    for _ in 0..50 {
+        if sim.session(a).access(sim.now) == Access::Unavailable(Cause::Storage) {
+            break;
+        }
+        sim.step();
+    }
+    assert_eq!(sim.session(a).access(sim.now), Access::Unavailable(Cause::Storage));
+}
+
+#[test]
+fn a_store_that_fails_to_read_fails_the_login_with_storage_and_a_later_one_reads_again() {
+    let mut sim = Sim::new(ProviderConfig::default(), 11);
+    sim.store_failures = 1;
+    let a = sim.add_client(browser_config());
+    assert_eq!(sim.session(a).access(sim.now), Access::Unavailable(Cause::Storage));
+    let n = sim.clients[a].notices_since(0);
+    assert!(n.iter().any(|n| matches!(n, Notice::Error { cause: Cause::Storage, .. })), "{n:?}");
+    sim.login(a);
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+}
+
+#[test]
+fn numeric_options_have_upper_bounds() {
+    use tokenward::session::config::{MAX_IDLE_TIMEOUT, MAX_MIN_VALIDITY, MAX_REQUEST_TIMEOUT_MS};
+    type Set = fn(&mut Config, u64);
+    let options: [(&str, u64, Set); 5] = [
+        ("minValidity", MAX_MIN_VALIDITY, |c, v| c.min_validity = v),
+        ("idleTimeout", MAX_IDLE_TIMEOUT, |c, v| c.idle_timeout = Some(v)),
+        ("idleWarning", MAX_MIN_VALIDITY, |c, v| c.idle_warning = v),
+        ("clockTolerance", 86_400, |c, v| c.clock_tolerance = v),
+        ("requestTimeoutMs", MAX_REQUEST_TIMEOUT_MS, |c, v| c.request_timeout_ms = v),
+    ];
+    for (name, max, set) in options {
+        let mut ok = browser_config();
+        set(&mut ok, max);
+        assert!(Session::new(ok, Box::new(SeededRandom::new(1))).is_ok(), "{name} = {max}");
+        for v in [max + 1, u64::MAX] {
+            let mut bad = browser_config();
+            set(&mut bad, v);
+            let e = Session::new(bad, Box::new(SeededRandom::new(1))).err().expect(name);
+            assert!(e.message.contains(name), "{name}: {}", e.message);
+        }
+    }
+}
+
+#[test]
+fn a_refresh_with_no_identity_to_compare_is_refused_not_skipped() {
+    // OIDC Core 12.2: a refreshed ID token keeps the login's iss and sub. A stored session
+    // without them (edited, or written elsewhere) must not make the check vanish.
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    if let Some(t) = sim.store.as_mut().and_then(|s| s.tokens.as_mut()) {
+        t.sub = None;
+    }
+    sim.restart(a);
+    sim.settle();
+    let notices = force_refresh(&mut sim, a);
+    assert_eq!(logged_out(&notices), Some(Cause::InvalidIdToken), "{notices:?}");
+}

@@ -98,6 +98,9 @@ causes! {
     Configuration = "configuration",
     /// No session: nobody has logged in.
     NoSession = "no_session",
+    /// The session store failed to read or write (its own error, not a conflict): nothing
+    /// in it changed; a write is retried with backoff.
+    Storage = "storage",
 }
 
 impl Cause {

@@ -14,6 +14,12 @@ pub const DEFAULT_MIN_VALIDITY: u64 = 30;
 pub const DEFAULT_IDLE_WARNING: u64 = 60;
 /// A token request that has not answered after this many ms is treated as lost. Default 10 s.
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 10_000;
+/// Largest `minValidity` and `idleWarning`, in seconds: one day.
+pub const MAX_MIN_VALIDITY: u64 = 86_400;
+/// Largest `idleTimeout`, in seconds: one year.
+pub const MAX_IDLE_TIMEOUT: u64 = 31_536_000;
+/// Largest `requestTimeoutMs`: ten minutes (and below the 2^31-1 ms a JS timer can wait).
+pub const MAX_REQUEST_TIMEOUT_MS: u64 = 600_000;
 /// A login that has not come back after this many seconds is forgotten. Default 1 hour.
 pub const PENDING_LOGIN_TTL: u64 = 3_600;
 
@@ -154,6 +160,19 @@ impl Config {
         }
         if self.request_timeout_ms == 0 {
             return Err(bad("requestTimeoutMs must be positive".into()));
+        }
+        // Upper bounds: past them a value is a mistake (or a unit mix-up), and the times
+        // computed from it would overflow or a timer would fire at once.
+        for (name, value, max) in [
+            ("minValidity", self.min_validity, MAX_MIN_VALIDITY),
+            ("idleTimeout", self.idle_timeout.unwrap_or(0), MAX_IDLE_TIMEOUT),
+            ("idleWarning", self.idle_warning, MAX_MIN_VALIDITY),
+            ("clockTolerance", self.clock_tolerance, crate::jose::limits::MAX_CLOCK_TOLERANCE),
+            ("requestTimeoutMs", self.request_timeout_ms, MAX_REQUEST_TIMEOUT_MS),
+        ] {
+            if value > max {
+                return Err(bad(format!("{name} must be at most {max}")));
+            }
         }
         if self.backchannel == Backchannel::Admin
             && (self.admin_client_id.is_none() || self.admin_client_secret.is_none())

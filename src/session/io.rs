@@ -14,35 +14,76 @@ pub enum Event {
     /// Begin: the machine loads the store.
     Start,
     /// The answer to `Command::Load`.
-    Loaded { state: Option<State> },
+    Loaded {
+        state: Option<State>,
+    },
     /// The answer to `Command::Save`: `ok` false when the store held another version, which
     /// it returns as `current`.
-    Saved { ok: bool, current: Option<State> },
+    Saved {
+        ok: bool,
+        current: Option<State>,
+    },
+    /// The answer to `Command::Load` or `Command::Save` when the store itself failed (its
+    /// error, not a compare-and-set conflict): it holds what it held.
+    LoadFailed {
+        message: String,
+    },
+    SaveFailed {
+        message: String,
+    },
     /// Another tab or request wrote the store.
-    StoreChanged { state: Option<State> },
+    StoreChanged {
+        state: Option<State>,
+    },
     /// An HTTP answer to `Command::Send` (any status). `sent`/`received`: local ms.
-    Response { id: u32, status: u16, body: String, retry_after: Option<u64>, sent: u64, received: u64 },
+    Response {
+        id: u32,
+        status: u16,
+        body: String,
+        retry_after: Option<u64>,
+        sent: u64,
+        received: u64,
+    },
     /// No answer to `Command::Send`: network error or timeout.
-    NoResponse { id: u32 },
+    NoResponse {
+        id: u32,
+    },
     /// Start a login (the app's `login()`).
-    Login { options: LoginOptions },
+    Login {
+        options: LoginOptions,
+    },
     /// The user agent came back to the redirect URI with this URL.
-    Callback { url: String },
+    Callback {
+        url: String,
+    },
     /// The app wants a fresh access token (`getAccessToken()`); `force` refreshes anyway.
-    EnsureFresh { force: bool },
+    EnsureFresh {
+        force: bool,
+    },
     /// User activity (for the idle policy).
     Activity,
     /// The app's `logout()`. `provider`: end the provider session too; `revoke`: revoke the
     /// refresh token (RFC 7009) first; `ui_locales` for the provider's logout page.
-    Logout { provider: bool, revoke: bool, ui_locales: Option<String> },
+    Logout {
+        provider: bool,
+        revoke: bool,
+        ui_locales: Option<String>,
+    },
     /// A validated back-channel logout named this session id (or subject).
-    BackchannelLogout { sid: Option<String>, sub: Option<String> },
+    BackchannelLogout {
+        sid: Option<String>,
+        sub: Option<String>,
+    },
     /// A deadline from `next_deadline()` passed.
     Timer,
     /// The answer to `Command::VerifySignature`: `ok` when the signature verified with one
     /// of its keys; `error` when the verifier could not run (e.g. the runtime's WebCrypto
     /// has no such algorithm), which counts as not verified.
-    SignatureChecked { id: u32, ok: bool, error: Option<String> },
+    SignatureChecked {
+        id: u32,
+        ok: bool,
+        error: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -193,6 +193,11 @@ pub struct Session {
     last_refresh_sent: Option<u64>,
     activity_deadline: Option<u64>,
     idle_warned: Option<u64>,
+    /// Failed writes in a row, and when the next try may go (the store's own errors).
+    save_attempts: u32,
+    save_retry_at: Option<u64>,
+    /// The last load failed (until one succeeds).
+    load_failed: bool,
     /// The access token `Notice::Expiring` was told for.
     expiring_told: Option<String>,
     lease_wait: Option<u64>,
@@ -257,6 +262,9 @@ impl Session {
             activity_deadline: None,
             idle_warned: None,
             expiring_told: None,
+            save_attempts: 0,
+            save_retry_at: None,
+            load_failed: false,
             lease_wait: None,
             force: false,
             forced_inflight: false,
@@ -296,6 +304,7 @@ impl Session {
                 d.push(self.state.clock.local_ms(self.due_from(t)));
             }
         }
+        d.extend(self.save_retry_at);
         if self.want_fresh {
             d.extend(self.retry_at);
             d.extend(self.lease_wait);
@@ -313,7 +322,19 @@ impl Session {
 
     /// Whether an access token can be handed out at `now` (server-clock aware).
     pub fn access(&self, now: u64) -> Access {
+        match self.access_at(now) {
+            // What is awaited needs a store write that failed and waits for its retry: say
+            // so rather than keep the caller waiting on the store.
+            Access::Pending if self.save_retry_at.is_some() => Access::Unavailable(Cause::Storage),
+            a => a,
+        }
+    }
+
+    fn access_at(&self, now: u64) -> Access {
         let Some(t) = &self.state.tokens else {
+            if self.load_failed && !self.loaded {
+                return Access::Unavailable(Cause::Storage);
+            }
             if self.cfg.flow == Flow::ClientCredentials && self.busy() {
                 return Access::Pending;
             }
@@ -412,6 +433,8 @@ impl Session {
             Event::Start => self.out.push_back(Command::Load),
             Event::Loaded { state } => self.on_loaded(state),
             Event::Saved { ok, current } => self.on_saved(ok, current),
+            Event::LoadFailed { message } => self.on_load_failed(&message),
+            Event::SaveFailed { message } => self.on_save_failed(&message),
             Event::StoreChanged { state } => self.on_store_changed(state),
             Event::Response { id, status, body, retry_after, sent, received } => {
                 self.on_response(id, Some((status, body, retry_after, sent, received)))
@@ -437,6 +460,9 @@ impl Session {
             Event::SignatureChecked { id, ok, error } => self.on_signature_checked(id, ok, error),
             Event::Timer => {
                 self.lease_wait = self.lease_wait.filter(|w| *w > self.now);
+                if self.save_retry_at.is_some_and(|r| r <= self.now) {
+                    self.pump();
+                }
                 if self.retry_at.is_some_and(|r| r <= self.now) {
                     self.retry_at = None;
                 }
@@ -491,6 +517,7 @@ impl Session {
     }
 
     fn on_loaded(&mut self, state: Option<State>) {
+        self.load_failed = false;
         if let Some(s) = state {
             if s.version >= self.state.version {
                 self.adopt(s);
@@ -545,6 +572,10 @@ impl Session {
     }
 
     fn pump(&mut self) {
+        if self.save_retry_at.is_some_and(|r| r > self.now) {
+            return;
+        }
+        self.save_retry_at = None;
         while self.saving.is_none() {
             let Some((mutation, then)) = self.queue.pop_front() else { return };
             let mut next = self.state.clone();
@@ -559,8 +590,29 @@ impl Session {
         }
     }
 
+    /// The store could not be read: the events that waited for it fail (their callers are
+    /// told); the next one that needs the store asks for it again.
+    fn on_load_failed(&mut self, message: &str) {
+        self.load_failed = true;
+        self.deferred.clear();
+        let why = crate::jose::error::sanitize(message, 200);
+        self.error(Cause::Storage, format!("the session store could not be read: {why}"));
+    }
+
+    /// The store failed to write (quota, a closed database): nothing changed there. The
+    /// change is tried again after a backoff; a new refresh token in it is kept meanwhile.
+    fn on_save_failed(&mut self, message: &str) {
+        let Some(saving) = self.saving.take() else { return };
+        self.queue.push_front((saving.mutation, saving.then));
+        self.save_attempts += 1;
+        self.save_retry_at = Some(self.now + backoff::delay(self.save_attempts, None, self.rng.as_mut()));
+        let why = crate::jose::error::sanitize(message, 200);
+        self.error(Cause::Storage, format!("the session store could not be written: {why}"));
+    }
+
     fn on_saved(&mut self, ok: bool, current: Option<State>) {
         let Some(saving) = self.saving.take() else { return };
+        self.save_attempts = 0;
         if ok {
             // A newer state (another tab's, announced before this answer) stays.
             if saving.next.version > self.state.version {
@@ -1221,7 +1273,12 @@ impl Session {
         let checked =
             checked.and_then(|t| match (prev.and_then(|p| p.iss.as_deref()), prev.and_then(|p| p.sub.as_deref())) {
                 (Some(i), Some(s)) => id_token::same_identity(&t, i, s).map(|_| t),
-                _ => Ok(t),
+                // Nothing to compare with (a stored state edited, or from elsewhere): the
+                // check is not skipped, the refreshed identity is refused.
+                _ => Err(OidcError::new(
+                    OidcErrorKind::IdToken,
+                    "the session holds no iss and sub to compare the refreshed ID token with",
+                )),
             });
         match checked {
             Ok(t) => {

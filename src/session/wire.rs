@@ -264,6 +264,8 @@ pub fn event(v: &Value) -> Result<Event> {
         "loaded" => Event::Loaded { state: o.object("state", state) },
         "saved" => Event::Saved { ok: o.req_bool("ok"), current: o.object("current", state) },
         "storeChanged" => Event::StoreChanged { state: o.object("state", state) },
+        "loadFailed" => Event::LoadFailed { message: o.req_str("message") },
+        "saveFailed" => Event::SaveFailed { message: o.req_str("message") },
         "response" => Event::Response {
             id: o.req_u32("id"),
             status: o.required("status", o.opt("status", "an HTTP status", |v| u16::try_from(v.as_u64()?).ok())),

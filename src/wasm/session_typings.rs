@@ -44,7 +44,7 @@ export type SessionCause =
   | 'redirect_mismatch' | 'access_denied' | 'login_required' | 'invalid_grant' | 'invalid_scope'
   | 'invalid_request' | 'network' | 'server_error' | 'rate_limited' | 'invalid_response'
   | 'invalid_id_token' | 'state_mismatch' | 'iss_mismatch' | 'discovery' | 'configuration'
-  | 'no_session';
+  | 'no_session' | 'storage';
 
 /** The persisted state: opaque to apps, stored as is. */
 export type SessionState = { version: number; [member: string]: unknown };
@@ -58,6 +58,8 @@ export type SessionEvent =
   | { type: 'start' }
   | { type: 'loaded'; state: SessionState | null }
   | { type: 'saved'; ok: boolean; current: SessionState | null }
+  | { type: 'loadFailed'; message: string }
+  | { type: 'saveFailed'; message: string }
   | { type: 'storeChanged'; state: SessionState | null }
   | { type: 'response'; id: number; status: number; body: string; retryAfter: number | null; sent: number; received: number }
   | { type: 'noResponse'; id: number }

@@ -327,6 +327,31 @@ describe('expiring', () => {
   });
 });
 
+describe('a failing store', () => {
+  test('one that cannot be read fails restore() and login() with storage', { timeout: 10_000 }, async () => {
+    const closed = { load: async () => { throw new Error('the database is closed'); }, compareAndSet: async () => { throw new Error('closed'); } };
+    const d = driver({ store: closed });
+    await assert.rejects(d.start(), (e) => e instanceof SessionError && e.code === 'storage');
+    await assert.rejects(d.login(), (e) => e.code === 'storage' && /database is closed/.test(e.message));
+    d.dispose();
+  });
+  test('one that cannot write fails login() with storage, retries with backoff (not in a loop) and keeps what it holds', { timeout: 10_000 }, async () => {
+    const inner = memoryStore();
+    let writes = 0;
+    const full = {
+      load: () => inner.load(),
+      compareAndSet: async () => { writes++; throw new DOMException('the quota is used up', 'QuotaExceededError'); },
+    };
+    const d = driver({ store: full });
+    await d.start();
+    await assert.rejects(d.login(), (e) => e.code === 'storage' && /quota/.test(e.message));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(writes >= 1 && writes <= 2, `${writes} writes`);
+    assert.equal(await inner.load(), null);
+    d.dispose();
+  });
+});
+
 describe('fetch()', () => {
   test("a Request keeps its own headers and body on the one retry after a 401; a stream body is not retried", async () => {
     const seen = [];

@@ -204,6 +204,8 @@ pub struct Sim {
     pub latency_ms: u64,
     /// Delay of a Saved answer (IndexedDB is asynchronous) and of a broadcast.
     pub store_latency_ms: u64,
+    /// The next this many store operations (loads and saves) fail with the store's own error.
+    pub store_failures: u32,
     pub broadcast_latency_ms: u64,
     /// Drop StoreChanged broadcasts (a browser without BroadcastChannel, another process).
     pub broadcast: bool,
@@ -241,6 +243,7 @@ impl Sim {
             random_faults: None,
             latency_ms: LATENCY_MS,
             store_latency_ms: 0,
+            store_failures: 0,
             broadcast_latency_ms: 0,
             broadcast: true,
             check_single_flight: true,
@@ -326,11 +329,12 @@ impl Sim {
         while let Some(cmd) = self.clients[i].session.poll() {
             match cmd {
                 Command::Load => {
-                    let state = self.store.clone();
-                    self.schedule(
-                        self.now + self.store_latency_ms,
-                        Delivery { inst: i, event: Event::Loaded { state }, flight: None },
-                    );
+                    let event = if self.store_fails() {
+                        Event::LoadFailed { message: "QuotaExceededError".into() }
+                    } else {
+                        Event::Loaded { state: self.store.clone() }
+                    };
+                    self.schedule(self.now + self.store_latency_ms, Delivery { inst: i, event, flight: None });
                 }
                 Command::Save { state, expected } => self.save(i, state, expected),
                 Command::Send { id, request, timeout_ms } => self.send(i, id, request, timeout_ms),
@@ -355,9 +359,20 @@ impl Sim {
 
     /// Compare-and-set exactly as `Command::Save` says: write only if the store holds
     /// version `expected` (0: empty); otherwise answer with what it holds.
+    fn store_fails(&mut self) -> bool {
+        let fails = self.store_failures > 0;
+        self.store_failures = self.store_failures.saturating_sub(1);
+        fails
+    }
+
     fn save(&mut self, i: usize, state: State, expected: u64) {
         let current = self.store.as_ref().map_or(0, |s| s.version);
         let at = self.now + self.store_latency_ms;
+        if self.store_fails() {
+            let event = Event::SaveFailed { message: "QuotaExceededError".into() };
+            self.schedule(at, Delivery { inst: i, event, flight: None });
+            return;
+        }
         if current != expected {
             let current = self.store.clone();
             self.schedule(at, Delivery { inst: i, event: Event::Saved { ok: false, current }, flight: None });

@@ -60,7 +60,12 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
   const call = (op, ...args) => ready.then(() => send({ op, args }));
   const getAccessToken = (opts) => call('getAccessToken', opts);
 
-  addEventListener('pagehide', () => port.postMessage({ bye: true }));
+  // A page going into the back/forward cache stays connected (it may come back and must
+  // hear of a logout meanwhile); one that is unloaded says goodbye.
+  const onPageHide = (e) => {
+    if (!e.persisted) port.postMessage({ bye: true });
+  };
+  addEventListener('pagehide', onPageHide);
   return {
     /** Resolves once the worker has the session (rejects on a bad option). */
     ready,
@@ -77,6 +82,7 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
     view: () => view,
     endSessionUrl: () => endSessionUrl,
     dispose: () => {
+      removeEventListener('pagehide', onPageHide);
       port.postMessage({ bye: true });
       port.close();
       broken = new SessionError('no_session', 'the session was disposed');

@@ -7,7 +7,9 @@ import { createDriver, memoryStore } from './session-driver.js';
 
 // `onconnect` must be set before anything is awaited, or the first tab's connect event is
 // missed: the Wasm loads meanwhile (`ready`), without top-level await.
-const sessions = new Map(); // name -> { driver, ports: Set<MessagePort>, last: MessagePort }
+const sessions = new Map(); // name -> { driver, ports: Set<MessagePort>, navigator, active, last: MessagePort }
+// The operations whose navigation belongs to the tab that asked.
+const NAVIGATING = new Set(['login', 'logout']);
 
 // What every answer carries to the tabs: the view (the core's never holds the refresh token)
 // and the RP-initiated logout URL, which a tab reads synchronously.
@@ -19,11 +21,11 @@ function session(SessionCore, name, config, storage, seed) {
   let s = sessions.get(name);
   if (s) return s;
   const ports = new Set();
-  s = { ports, last: null };
+  s = { ports, navigator: null, active: null, last: null };
   const store = storage === 'indexeddb' ? indexedDbStore(name) : memoryStore(seed ?? null);
-  // Navigation is the tab's: the one that asked, or (for the idle policy's logout) the one
-  // whose user was active last.
-  const toTab = (msg) => (s.last ?? [...ports][0])?.postMessage(msg);
+  // Navigation is the tab's: the one whose login() or logout() it is, or (for the idle
+  // policy's logout) the one whose user was active last.
+  const toTab = (msg) => (s.navigator ?? s.active ?? s.last ?? [...ports][0])?.postMessage(msg);
   s.driver = createDriver(SessionCore, {
     ...config,
     userAgent: true,
@@ -73,17 +75,23 @@ onconnect = (e) => {
     }
     if (data.bye) {
       s?.ports.delete(port);
-      if (s?.last === port) s.last = null;
+      for (const k of ['navigator', 'active', 'last']) if (s?.[k] === port) s[k] = null;
       return;
     }
     const op = OPS[data.op];
     if (!s || !op) return port.postMessage({ id: data.id, error: { code: 'configuration', message: `unknown operation ${data.op}` } });
+    s.ports.add(port); // again: a tab back from the back/forward cache
     s.last = port;
+    if (data.op === 'touch') s.active = port;
+    const navigating = NAVIGATING.has(data.op);
+    if (navigating) s.navigator = port;
     try {
       const result = await op(s.driver, data.args ?? []);
       port.postMessage({ id: data.id, result: result ?? null, ...snapshot(s.driver) });
     } catch (err) {
       port.postMessage({ id: data.id, error: { code: err.code ?? 'configuration', message: err.message }, ...snapshot(s.driver) });
+    } finally {
+      if (navigating && s.navigator === port) s.navigator = null;
     }
   };
 };

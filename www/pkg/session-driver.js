@@ -113,11 +113,15 @@ export function createDriver(SessionCore, options = {}) {
 
   function track(promise) {
     busy++;
-    promise.finally(() => {
+    const done = () => {
       busy--;
       settle();
-    });
+    };
+    promise.then(done, done);
   }
+
+  // The store's own error (not a conflict), for the core: it decides what follows.
+  const why = (e) => String(e?.message ?? e);
 
   function drain() {
     for (let cmd = core.poll(); cmd !== undefined; cmd = core.poll()) run(cmd);
@@ -128,15 +132,20 @@ export function createDriver(SessionCore, options = {}) {
   function run(cmd) {
     switch (cmd.type) {
       case 'load':
-        track(store.load().then((state) => feed({ type: 'loaded', state: state ?? null })));
+        track(
+          store.load().then(
+            // A stored state the core refuses (malformed) fails the load like the store's own error.
+            (state) => { try { feed({ type: 'loaded', state: state ?? null }); } catch (e) { feed({ type: 'loadFailed', message: why(e) }); } },
+            (e) => feed({ type: 'loadFailed', message: why(e) }),
+          ),
+        );
         break;
       case 'save':
         track(
-          store
-            .compareAndSet(cmd.expected, cmd.state)
-            .then((r) => feed({ type: 'saved', ok: !!r.ok, current: r.ok ? null : (r.current ?? null) }))
-            // A store that failed wrote nothing: say so as a conflict with what it holds.
-            .catch(() => store.load().then((current) => feed({ type: 'saved', ok: false, current: current ?? null }))),
+          store.compareAndSet(cmd.expected, cmd.state).then(
+            (r) => feed({ type: 'saved', ok: !!r.ok, current: r.ok ? null : (r.current ?? null) }),
+            (e) => feed({ type: 'saveFailed', message: why(e) }),
+          ),
         );
         break;
       case 'send':
@@ -262,6 +271,10 @@ export function createDriver(SessionCore, options = {}) {
     async start() {
       feed({ type: 'start' });
       await settled();
+      // The core says when the store could not be read: restore() fails rather than
+      // reporting "no session" for a session it could not see.
+      const a = core.access(now());
+      if (a.status === 'unavailable' && a.cause === 'storage') throw new SessionError('storage', 'the session store could not be read');
       return driver.view();
     },
     /** Start a login; resolves with the authorization URL the user agent was sent to. */
@@ -289,6 +302,7 @@ export function createDriver(SessionCore, options = {}) {
     },
     /** A fresh access token (single-flight; refreshes only when the core says so). */
     getAccessToken({ force = false } = {}) {
+      if (disposed) return Promise.reject(new SessionError('no_session', 'the session was disposed'));
       return new Promise((resolve, reject) => {
         waiters.add({ resolve, reject });
         feed({ type: 'ensureFresh', force });
