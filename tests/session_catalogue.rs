@@ -1103,17 +1103,38 @@ fn a_signing_key_rotation_during_the_session_keeps_it_and_its_new_refresh_token(
 }
 
 #[test]
-fn a_refreshed_id_token_that_still_fails_after_a_fresh_jwks_ends_the_session() {
+fn a_forced_refresh_waiting_for_the_jwks_hands_out_nothing_meanwhile() {
+    // The caller forced the refresh because the API refused the old token: while the answer
+    // waits for the JWKS, the old token must not be handed out again.
     let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
     let fetched = sim.provider.jwks_requests;
     sim.provider.rotated = true;
-    // The JWKS endpoint fails now: the answer cannot be checked, so it is not trusted.
-    sim.provider.jwks_down = true;
-    let notices = force_refresh(&mut sim, a);
-    assert_eq!(logged_out(&notices), Some(Cause::InvalidIdToken), "{notices:?}");
-    assert_eq!(sim.provider.jwks_requests, fetched + 1);
-    // Deliberately: the provider's newest refresh token was in an answer nobody could check.
-    assert!(sim.stored_tokens().is_none());
+    sim.handle(a, Event::EnsureFresh { force: true });
+    while sim.provider.jwks_requests == fetched {
+        assert!(sim.step(), "the JWKS was fetched");
+    }
+    assert_eq!(sim.session(a).access(sim.now), Access::Pending);
+    sim.settle();
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+}
+
+#[test]
+fn a_refreshed_id_token_that_cannot_be_checked_with_a_fresh_jwks_ends_the_session() {
+    // The new key is still missing after the fresh fetch (a cache in front of the JWKS), or
+    // the JWKS cannot be fetched at all: the answer is not trusted.
+    for lags in [true, false] {
+        let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+        let fetched = sim.provider.jwks_requests;
+        sim.provider.rotated = true;
+        sim.provider.jwks_lags = lags;
+        sim.provider.jwks_down = !lags;
+        let notices = force_refresh(&mut sim, a);
+        assert_eq!(logged_out(&notices), Some(Cause::InvalidIdToken), "lags {lags}: {notices:?}");
+        assert_eq!(sim.provider.jwks_requests, fetched + 1, "lags {lags}: one fresh fetch, not a loop");
+        // Deliberately: the provider's newest refresh token was in an answer nobody could check.
+        assert!(sim.stored_tokens().is_none(), "lags {lags}");
+        assert!(sim.stored_jwks().is_some(), "lags {lags}: the stored JWKS is kept for the others");
+    }
 }
 
 #[test]
@@ -1334,4 +1355,94 @@ fn a_refresh_with_no_identity_to_compare_is_refused_not_skipped() {
     sim.settle();
     let notices = force_refresh(&mut sim, a);
     assert_eq!(logged_out(&notices), Some(Cause::InvalidIdToken), "{notices:?}");
+}
+
+#[test]
+fn a_refresh_whose_commit_cannot_be_written_keeps_its_new_refresh_token_until_it_can() {
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    let old = sim.stored_refresh_token().unwrap();
+    sim.store_failures_after = 1; // the lease is written; then the Commit fails twice
+    sim.store_failures = 2;
+    let from = sim.clients[a].notices.len();
+    sim.handle(a, Event::EnsureFresh { force: true });
+    let sid = sim.session(a).view(sim.now).sid.unwrap();
+    for _ in 0..200 {
+        if sim.store_failures == 0 {
+            break;
+        }
+        sim.step();
+    }
+    assert_eq!(sim.stored_refresh_token().as_deref(), Some(old.as_str()), "the store holds what it held");
+    assert_ne!(sim.provider.current_refresh_token(&sid), Some(old.as_str()), "the provider has rotated");
+    assert_eq!(sim.session(a).access(sim.now), Access::Unavailable(Cause::Storage));
+    sim.run_for(10_000);
+    assert_eq!(sim.stored_refresh_token().as_deref(), sim.provider.current_refresh_token(&sid));
+    let notices = sim.clients[a].notices_since(from);
+    let told = notices.iter().filter(|n| matches!(n, Notice::Error { cause: Cause::Storage, .. })).count();
+    assert_eq!(told, 1, "told once for the failing run: {notices:?}");
+    assert!(notices.contains(&Notice::Refreshed));
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
+}
+
+#[test]
+fn a_logout_that_cannot_be_written_yet_is_a_logout_already() {
+    let (mut sim, a) = logged_in(browser_config(), ProviderConfig::default());
+    sim.store_failures = 1_000;
+    sim.handle(a, Event::Logout { provider: false, revoke: false, ui_locales: None });
+    for _ in 0..20 {
+        sim.step();
+    }
+    assert!(sim.stored_tokens().is_some(), "not written yet");
+    assert_eq!(sim.session(a).access(sim.now), Access::Unavailable(Cause::LoggedOut));
+    assert!(!sim.session(a).view(sim.now).authenticated);
+}
+
+#[test]
+fn a_login_while_the_store_cannot_be_read_fails_with_storage_and_navigates_nowhere() {
+    let mut sim = Sim::new(ProviderConfig::default(), 12);
+    sim.store_failures = 2; // the start's load, then the login's
+    let a = sim.add_client(browser_config());
+    let notices = act(&mut sim, a, Event::Login { options: Default::default() });
+    assert!(notices.iter().any(|n| matches!(n, Notice::Error { cause: Cause::Storage, .. })), "{notices:?}");
+    assert!(sim.clients[a].navigations.is_empty());
+    sim.login(a);
+}
+
+#[test]
+fn a_login_behind_a_failing_write_fails_at_once() {
+    // The discovery's write is failing and waits for its retry: a login must not wait
+    // behind it (its caller would hear nothing until the store recovers).
+    let mut sim = Sim::new(ProviderConfig::default(), 13);
+    sim.store_failures_after = 1; // the start's load works, then every write fails
+    sim.store_failures = 1_000;
+    let a = sim.session_started(browser_config());
+    sim.run_for(5_000);
+    let from = sim.clients[a].notices.len();
+    sim.handle(a, Event::Login { options: Default::default() });
+    let notices = sim.clients[a].notices_since(from);
+    assert!(notices.iter().any(|n| matches!(n, Notice::Error { cause: Cause::Storage, .. })), "{notices:?}");
+    assert!(sim.clients[a].navigations.is_empty());
+}
+
+#[test]
+fn a_passed_backoff_does_not_refuse_a_caller_while_a_write_is_still_out() {
+    // After a 503 the backoff ends before its Timer comes, and the lease's release is still
+    // being written when the app asks again: that caller waits for the refresh, it is not
+    // told `server_error` (the JS driver answered it so once its store took a tick longer).
+    let mut sim = Sim::new(ProviderConfig { access_lifetime: 60, ..ProviderConfig::default() }, 7);
+    let a = sim.add_client(browser_config());
+    sim.login(a);
+    sim.store_latency_ms = 100;
+    let fault = Fault::Answer { status: 503, body: "<html>busy</html>".into(), retry_after: Some(1) };
+    sim.script.push_back((Kind::Refresh, fault));
+    sim.now += 45_000;
+    sim.handle(a, Event::EnsureFresh { force: false });
+    while !sim.clients[a].notices.iter().any(|(_, n)| matches!(n, Notice::Error { cause: Cause::ServerError, .. })) {
+        assert!(sim.step(), "the 503 arrived");
+    }
+    sim.now += 20_000; // past the backoff and the token's expiry; the release not yet saved
+    sim.handle(a, Event::EnsureFresh { force: false });
+    assert_eq!(sim.session(a).access(sim.now), Access::Pending);
+    sim.settle();
+    assert!(matches!(sim.session(a).access(sim.now), Access::Ready(_)));
 }

@@ -183,8 +183,10 @@ pub struct Session {
     queue: VecDeque<(Mutation, Then)>,
     deferred: Vec<Event>,
     /// A token answer (a login's or a refresh's) waiting for the JWKS.
-    parked: Option<AfterCheck>,
+    parked: Vec<AfterCheck>,
     jwks_retried: bool,
+    /// The stored JWKS failed an ID token: a fresh one is being fetched.
+    jwks_stale: bool,
     checking: Option<Checking>,
     want_fresh: bool,
     retry_at: Option<u64>,
@@ -251,8 +253,9 @@ impl Session {
             saving: None,
             queue: VecDeque::new(),
             deferred: Vec::new(),
-            parked: None,
+            parked: Vec::new(),
             jwks_retried: false,
+            jwks_stale: false,
             checking: None,
             want_fresh: false,
             retry_at: None,
@@ -347,6 +350,10 @@ impl Session {
         if self.idle_expired(now) {
             return Access::Unavailable(Cause::IdleExpired);
         }
+        // So is a session whose end is decided but not yet stored (a slow or failing store).
+        if let Some(cause) = self.ending_cause() {
+            return Access::Unavailable(cause);
+        }
         let server = self.state.clock.server_secs(now);
         let valid = server < t.expires_at;
         let forced = (self.force || self.forced_inflight) && self.can_refresh(t);
@@ -358,7 +365,8 @@ impl Session {
             .as_ref()
             .is_some_and(|s| matches!(s.mutation, Mutation::Commit { .. } | Mutation::Refused { .. }))
             || self.queue.iter().any(|(m, _)| matches!(m, Mutation::Commit { .. } | Mutation::Refused { .. }))
-            || self.checking.as_ref().is_some_and(|c| matches!(c.after, AfterCheck::Refresh { .. }));
+            || self.checking.as_ref().is_some_and(|c| matches!(c.after, AfterCheck::Refresh { .. }))
+            || self.parked.iter().any(|a| matches!(a, AfterCheck::Refresh { .. }));
         if committing || (forced && self.busy()) {
             return Access::Pending;
         }
@@ -368,11 +376,13 @@ impl Session {
         if self.busy() || (self.want_fresh && self.lease_wait.is_some()) {
             return Access::Pending;
         }
-        if valid && (self.retry_at.is_some() || !self.can_refresh(t)) {
+        // A backoff counts until it has passed (its Timer may not have come yet).
+        let backing_off = self.retry_at.is_some_and(|r| r > now);
+        if valid && (backing_off || !self.can_refresh(t)) {
             return Access::Ready(t.access_token.clone());
         }
         if let Some(c) = self.last_error.filter(|c| c.is_transient()) {
-            if self.retry_at.is_some() {
+            if backing_off {
                 return Access::Unavailable(c);
             }
         }
@@ -390,7 +400,8 @@ impl Session {
         let t = self.state.tokens.as_ref();
         let at = t.and_then(|t| crate::decode(&t.access_token).ok());
         View {
-            authenticated: t.is_some(),
+            // An end decided but not yet stored (a slow or failing store) is an end already.
+            authenticated: t.is_some() && !self.ending(),
             access_token: t.map(|t| t.access_token.clone()),
             id_token: t.and_then(|t| t.id_token.clone()),
             expires_at: t.map(|t| t.expires_at),
@@ -554,10 +565,7 @@ impl Session {
             // A stale write (an older version) is ignored: the machine never goes back.
             Some(s) if s.version > self.state.version => self.adopt(s),
             Some(_) => {}
-            None if self.state.tokens.is_some() => {
-                let v = self.state.version;
-                self.adopt(State { version: v, ended: Some(Cause::LoggedOutElsewhere), ..State::default() });
-            }
+            None if self.state.tokens.is_some() => self.adopt(self.emptied(self.state.version)),
             None => {}
         }
         self.lease_wait = None;
@@ -566,7 +574,19 @@ impl Session {
         }
     }
 
+    /// What an emptied store means (its entry deleted): a logout elsewhere, if this instance
+    /// held a session. `version`: the one to carry on from.
+    fn emptied(&self, version: u64) -> State {
+        let ended = self.state.tokens.as_ref().map(|_| Cause::LoggedOutElsewhere);
+        State { version, ended, ..State::default() }
+    }
+
     fn mutate(&mut self, m: Mutation, then: Then) {
+        // A login step behind a store that is failing would wait for its retries: it fails
+        // now, and its caller may try again.
+        if self.save_retry_at.is_some() && matches!(m, Mutation::AddPending(_) | Mutation::TakePending(_)) {
+            return self.error(Cause::Storage, "the session store is failing to write; try again".into());
+        }
         self.queue.push_back((m, then));
         self.pump();
     }
@@ -599,15 +619,22 @@ impl Session {
         self.error(Cause::Storage, format!("the session store could not be read: {why}"));
     }
 
-    /// The store failed to write (quota, a closed database): nothing changed there. The
-    /// change is tried again after a backoff; a new refresh token in it is kept meanwhile.
+    /// The store failed to write (quota, a closed database): nothing changed there. A login
+    /// step fails (its caller is told, and may try again); any other change is tried again
+    /// after a backoff, a new refresh token in it kept meanwhile. Told once per failing run.
     fn on_save_failed(&mut self, message: &str) {
         let Some(saving) = self.saving.take() else { return };
-        self.queue.push_front((saving.mutation, saving.then));
-        self.save_attempts += 1;
-        self.save_retry_at = Some(self.now + backoff::delay(self.save_attempts, None, self.rng.as_mut()));
-        let why = crate::jose::error::sanitize(message, 200);
-        self.error(Cause::Storage, format!("the session store could not be written: {why}"));
+        let login_step = matches!(saving.mutation, Mutation::AddPending(_) | Mutation::TakePending(_));
+        if !login_step {
+            self.queue.push_front((saving.mutation, saving.then));
+            self.save_attempts += 1;
+            self.save_retry_at = Some(self.now + backoff::delay(self.save_attempts, None, self.rng.as_mut()));
+        }
+        if login_step || self.save_attempts == 1 {
+            let why = crate::jose::error::sanitize(message, 200);
+            self.error(Cause::Storage, format!("the session store could not be written: {why}"));
+        }
+        self.pump();
     }
 
     fn on_saved(&mut self, ok: bool, current: Option<State>) {
@@ -623,10 +650,7 @@ impl Session {
             // Someone wrote first: take their state and re-apply the change to it.
             // The store's answer is the truth here, even if older. An emptied store is a
             // logout elsewhere (as in `on_store_changed`), which a refresh must not undo.
-            let current = current.unwrap_or_else(|| State {
-                ended: self.state.tokens.as_ref().map(|_| Cause::LoggedOutElsewhere),
-                ..State::default()
-            });
+            let current = current.unwrap_or_else(|| self.emptied(0));
             self.adopt(current);
             self.queue.push_front((saving.mutation, saving.then));
         }
@@ -723,6 +747,9 @@ impl Session {
 
     /// The key set parsed from the stored JWKS (parsed again only when the JWKS changed).
     fn ensure_keys(&mut self) -> bool {
+        if self.jwks_stale {
+            return false;
+        }
         let Some(text) = self.state.jwks.as_ref() else { return false };
         if self.keys.as_ref().is_none_or(|(t, _)| t != text) {
             match KeySet::from_jwks(text) {
@@ -854,10 +881,10 @@ impl Session {
     /// sent the old one would be a reuse.
     fn await_keys(&mut self, after: AfterCheck) {
         if let AfterCheck::Refresh { rt, .. } = &after {
-            let m = Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), until: self.lease_until() };
+            let m = Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), ttl_ms: self.lease_ttl() };
             self.mutate(m, Then::Nothing);
         }
-        self.parked = Some(after);
+        self.parked.push(after);
         self.fetch_jwks();
     }
 
@@ -865,8 +892,9 @@ impl Session {
     /// fetched, so fetch it once more and check again.
     fn refetch_keys(&mut self, after: AfterCheck) {
         self.jwks_retried = true;
+        // Only here: the stored JWKS stays for everyone until a newer one is fetched.
         self.keys = None;
-        self.state.jwks = None;
+        self.jwks_stale = true;
         self.await_keys(after);
     }
 
@@ -878,8 +906,9 @@ impl Session {
         }
     }
 
-    fn lease_until(&self) -> u64 {
-        self.now + self.cfg.request_timeout_ms + LEASE_MARGIN_MS
+    /// How long a lease lasts from when it is written.
+    fn lease_ttl(&self) -> u64 {
+        self.cfg.request_timeout_ms + LEASE_MARGIN_MS
     }
 
     /// The ID-token rules for what the check continues with: a login's nonce is required
@@ -1072,7 +1101,7 @@ impl Session {
 
     fn busy(&self) -> bool {
         self.checking.is_some()
-            || self.parked.is_some()
+            || !self.parked.is_empty()
             || self
                 .inflight
                 .iter()
@@ -1181,8 +1210,11 @@ impl Session {
         }
         self.forced_inflight = force;
         self.force = false;
-        let until = self.lease_until();
-        self.mutate(Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), until }, Then::SendRefresh { rt });
+        let ttl_ms = self.lease_ttl();
+        self.mutate(
+            Mutation::TakeLease { rt: rt.clone(), owner: self.owner.clone(), ttl_ms },
+            Then::SendRefresh { rt },
+        );
     }
 
     fn transient(&mut self, cause: Cause, retry_after: Option<u64>, rt: Option<String>) {
@@ -1376,22 +1408,29 @@ impl Session {
                 Some((200..=299, body, ..)) if KeySet::from_jwks(&body).is_ok() => {
                     self.state.jwks = Some(body.clone());
                     self.mutate(Mutation::Provider { metadata: None, jwks: Some(body) }, Then::Nothing);
-                    if let Some(after) = self.parked.take() {
+                    self.jwks_stale = false;
+                    for after in core::mem::take(&mut self.parked) {
                         self.resume(after);
                     }
                 }
                 other => {
                     self.jwks_retried = false;
+                    self.jwks_stale = false;
                     let cause = if other.is_none() { Cause::Network } else { Cause::Discovery };
                     let message = "the provider's JWKS could not be fetched or parsed";
-                    match self.parked.take() {
-                        // The provider has rotated the refresh token, and its answer cannot
-                        // be checked: the session ends (fail closed) rather than trust it.
-                        Some(AfterCheck::Refresh { rt, .. }) => self.mutate(
-                            Mutation::Refused { rt, cause: Cause::InvalidIdToken },
-                            Then::Notify(vec![Notice::Error { cause, message: message.into() }]),
-                        ),
-                        _ => self.error(cause, message.into()),
+                    if self.parked.is_empty() {
+                        self.error(cause, message.into());
+                    }
+                    for after in core::mem::take(&mut self.parked) {
+                        match after {
+                            // The provider has rotated the refresh token, and its answer cannot
+                            // be checked: the session ends (fail closed) rather than trust it.
+                            AfterCheck::Refresh { rt, .. } => self.mutate(
+                                Mutation::Refused { rt, cause: Cause::InvalidIdToken },
+                                Then::Notify(vec![Notice::Error { cause, message: message.into() }]),
+                            ),
+                            AfterCheck::Code { .. } => self.error(cause, message.into()),
+                        }
                     }
                 }
             },
@@ -1466,8 +1505,15 @@ impl Session {
 
     /// An `End` is queued or being saved.
     fn ending(&self) -> bool {
-        self.queue.iter().any(|(m, _)| matches!(m, Mutation::End { .. }))
-            || self.saving.as_ref().is_some_and(|s| matches!(s.mutation, Mutation::End { .. }))
+        self.ending_cause().is_some()
+    }
+
+    /// The cause of an end that is queued or being stored.
+    fn ending_cause(&self) -> Option<Cause> {
+        self.saving.iter().map(|s| &s.mutation).chain(self.queue.iter().map(|(m, _)| m)).find_map(|m| match m {
+            Mutation::End { cause, .. } => Some(*cause),
+            _ => None,
+        })
     }
 
     fn idle_expired(&self, now: u64) -> bool {
@@ -1601,7 +1647,8 @@ impl Session {
             version: s.version,
             metadata: s.metadata.clone(),
             jwks: s.jwks.clone(),
-            pending: s.pending.clone(),
+            // The newest: the login this navigation is for (other tabs' stay where they are).
+            pending: s.pending.last().cloned().into_iter().collect(),
             clock: s.clock.clone(),
             ..State::default()
         })

@@ -20,11 +20,12 @@ pub(crate) enum Mutation {
     AddPending(PendingLogin),
     /// Take the login with this state out (replay protection before the code is exchanged).
     TakePending(String),
-    /// Claim the refresh of `rt` for `owner` until `until`.
+    /// Claim the refresh of `rt` for `owner`, for `ttl_ms` from when it is written (a write
+    /// retried after a store failure gets its full time).
     TakeLease {
         rt: String,
         owner: String,
-        until: u64,
+        ttl_ms: u64,
     },
     /// Accept a token response. `spent`: the refresh token it answered (if any).
     Commit {
@@ -92,14 +93,14 @@ impl Mutation {
                     return false;
                 }
             }
-            Self::TakeLease { rt, owner, until } => {
+            Self::TakeLease { rt, owner, ttl_ms } => {
                 if rt_of(s) != Some(rt.as_str()) || s.is_spent(rt) {
                     return false;
                 }
                 if matches!(&s.lease, Some(l) if l.owner != *owner && l.until > now) {
                     return false;
                 }
-                s.lease = Some(Lease { owner: owner.clone(), until: *until });
+                s.lease = Some(Lease { owner: owner.clone(), until: now.saturating_add(*ttl_ms) });
             }
             Self::Commit { tokens, spent, id_token, sid, clock, not_before, idle_deadline, owner } => {
                 // A deliberate end elsewhere wins over our refresh; so does a newer token set

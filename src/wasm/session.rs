@@ -90,7 +90,7 @@ impl JsSession {
 
     /// The stored state to keep across a login's navigation when the store is memory (see
     /// `Session::login_carry`): no token in it. `undefined` when no login is in progress.
-    #[wasm_bindgen(js_name = loginCarry, unchecked_return_type = "object | undefined")]
+    #[wasm_bindgen(js_name = loginCarry, unchecked_return_type = "SessionState | undefined")]
     pub fn login_carry(&self) -> JsValue {
         self.inner.login_carry().map_or(JsValue::UNDEFINED, |s| to_js_json(&wire::state_json(&s)))
     }

@@ -344,7 +344,7 @@ describe('a failing store', () => {
     };
     const d = driver({ store: full });
     await d.start();
-    await assert.rejects(d.login(), (e) => e.code === 'storage' && /quota/.test(e.message));
+    await assert.rejects(d.login(), (e) => e.code === 'storage' && /store/.test(e.message));
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(writes >= 1 && writes <= 2, `${writes} writes`);
     assert.equal(await inner.load(), null);

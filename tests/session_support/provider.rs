@@ -253,6 +253,8 @@ pub struct Provider {
     pub jwks_requests: u32,
     /// The JWKS endpoint answers 503.
     pub jwks_down: bool,
+    /// After a rotation the JWKS still lacks the new key (a cache in front of it).
+    pub jwks_lags: bool,
     pub code_requests: u32,
     pub client_credentials_requests: u32,
     /// (sid, how): every provider-side session end.
@@ -291,6 +293,7 @@ impl Provider {
             rotated: false,
             jwks_requests: 0,
             jwks_down: false,
+            jwks_lags: false,
             code_requests: 0,
             client_credentials_requests: 0,
             ended: Vec::new(),
@@ -425,7 +428,7 @@ impl Provider {
                     return HttpResponse::json(503, json!({ "error": "temporarily_unavailable" }));
                 }
                 let mut set = vec![keys().jwk.clone()];
-                if self.rotated {
+                if self.rotated && !self.jwks_lags {
                     set.push(keys().next_jwk.clone());
                 }
                 HttpResponse::json(200, json!({ "keys": set }))

@@ -204,8 +204,10 @@ pub struct Sim {
     pub latency_ms: u64,
     /// Delay of a Saved answer (IndexedDB is asynchronous) and of a broadcast.
     pub store_latency_ms: u64,
-    /// The next this many store operations (loads and saves) fail with the store's own error.
+    /// The next this many store operations (loads and saves) fail with the store's own error,
+    /// after `store_failures_after` more that work.
     pub store_failures: u32,
+    pub store_failures_after: u32,
     pub broadcast_latency_ms: u64,
     /// Drop StoreChanged broadcasts (a browser without BroadcastChannel, another process).
     pub broadcast: bool,
@@ -244,6 +246,7 @@ impl Sim {
             latency_ms: LATENCY_MS,
             store_latency_ms: 0,
             store_failures: 0,
+            store_failures_after: 0,
             broadcast_latency_ms: 0,
             broadcast: true,
             check_single_flight: true,
@@ -263,6 +266,14 @@ impl Sim {
 
     /// A new instance with this config, started (Start, Load, discovery) and settled.
     pub fn add_client(&mut self, config: Config) -> usize {
+        let i = self.session_started(config);
+        self.settle();
+        i
+    }
+
+    /// As `add_client`, started but not settled (for a store that keeps failing, whose
+    /// retries never settle).
+    pub fn session_started(&mut self, config: Config) -> usize {
         let seed = self.rng.next_u64();
         let session = Session::new(config.clone(), Box::new(SeededRandom::new(seed))).expect("a valid config");
         self.clients.push(Client {
@@ -277,7 +288,6 @@ impl Sim {
         });
         let i = self.clients.len() - 1;
         self.handle(i, Event::Start);
-        self.settle();
         i
     }
 
@@ -360,6 +370,10 @@ impl Sim {
     /// Compare-and-set exactly as `Command::Save` says: write only if the store holds
     /// version `expected` (0: empty); otherwise answer with what it holds.
     fn store_fails(&mut self) -> bool {
+        if self.store_failures_after > 0 && self.store_failures > 0 {
+            self.store_failures_after -= 1;
+            return false;
+        }
         let fails = self.store_failures > 0;
         self.store_failures = self.store_failures.saturating_sub(1);
         fails

@@ -30,15 +30,36 @@ async function aesKey(db, name) {
   if (existing) return existing;
   const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   const put = db.transaction(KEYS, 'readwrite');
-  // add, not put: if another tab made one meanwhile, theirs wins and is read back.
-  await request(put.objectStore(KEYS).add(key, name)).catch(() => {});
+  // add, not put: if another tab made one meanwhile, theirs wins and is read back. Any other
+  // failure (quota) is the store's error, for the core.
+  await request(put.objectStore(KEYS).add(key, name)).catch((e) => {
+    if (e?.name !== 'ConstraintError') throw e;
+  });
   return request(db.transaction(KEYS, 'readonly').objectStore(KEYS).get(name));
 }
 
 /** `name` is the session's key, e.g. `${issuer} ${clientId}`. */
 export function indexedDbStore(name) {
   let dbp = null;
-  const db = () => (dbp ??= openDb());
+  // A failed open, or a database closed under us (another version, the browser), is opened
+  // again by the next call rather than kept.
+  const db = () =>
+    (dbp ??= openDb().then(
+      (d) => {
+        d.onversionchange = () => {
+          d.close();
+          dbp = null;
+        };
+        d.onclose = () => {
+          dbp = null;
+        };
+        return d;
+      },
+      (e) => {
+        dbp = null;
+        throw e;
+      },
+    ));
   const key = async () => aesKey(await db(), name);
   const aad = new TextEncoder().encode(name);
 
@@ -69,9 +90,12 @@ export function indexedDbStore(name) {
       try {
         const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed[h].iv, additionalData: aad }, await key(), sealed[h].ct);
         state[h].refresh_token = new TextDecoder().decode(pt);
-      } catch {
-        // A key that is gone (storage partly cleared) cannot open the token: the session
-        // restores without it and will ask for a login when the access token runs out.
+      } catch (e) {
+        // A key that is gone (storage partly cleared) cannot open the token (OperationError):
+        // the session restores without it and asks for a login when the access token runs
+        // out. Anything else (a failed transaction) fails the load: the core hears `storage`
+        // and the sealed token stays where it is.
+        if (e?.name !== 'OperationError') throw e;
         state[h].refresh_token = null;
       }
     }

@@ -19,8 +19,9 @@ function coordinated(store, name, useLocks) {
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`tokenward ${name}`) : null;
   const listeners = new Set();
   if (channel) channel.onmessage = async () => {
-    const state = await store.load();
-    for (const l of listeners) l(state);
+    // A store that cannot be read now is read again at the next write or call.
+    const state = await Promise.resolve().then(() => store.load()).catch(() => undefined);
+    if (state !== undefined) for (const l of listeners) l(state);
   };
   const locked = (fn) => (useLocks ? navigator.locks.request(`tokenward ${name}`, fn) : fn());
   return {

@@ -61,10 +61,8 @@ export function workerDriver(name, config, storage, { navigate, submitForm, seed
   const getAccessToken = (opts) => call('getAccessToken', opts);
 
   // A page going into the back/forward cache stays connected (it may come back and must
-  // hear of a logout meanwhile); one that is unloaded says goodbye.
-  const onPageHide = (e) => {
-    if (!e.persisted) port.postMessage({ bye: true });
-  };
+  // hear of a logout meanwhile) but is no tab to navigate; one that is unloaded says goodbye.
+  const onPageHide = (e) => port.postMessage(e.persisted ? { away: true } : { bye: true });
   addEventListener('pagehide', onPageHide);
   return {
     /** Resolves once the worker has the session (rejects on a bad option). */

@@ -73,8 +73,8 @@ onconnect = (e) => {
       port.postMessage({ id: data.id, result: null, ...snapshot(s.driver) });
       return;
     }
-    if (data.bye) {
-      s?.ports.delete(port);
+    if (data.bye || data.away) {
+      if (data.bye) s?.ports.delete(port);
       for (const k of ['navigator', 'active', 'last']) if (s?.[k] === port) s[k] = null;
       return;
     }

@@ -103,7 +103,13 @@ export function createDriver(SessionCore, options = {}) {
   const idleWaiters = new Set();
   let lastNavigation = null;
 
-  const unsubscribe = store.subscribe ? store.subscribe((state) => feed({ type: 'storeChanged', state })) : null;
+  // A written state the core refuses (malformed) is not adopted; the next load reads again.
+  const onStoreChanged = (state) => {
+    try {
+      feed({ type: 'storeChanged', state });
+    } catch {}
+  };
+  const unsubscribe = store.subscribe ? store.subscribe(onStoreChanged) : null;
 
   function feed(event) {
     if (disposed) return;
@@ -131,21 +137,22 @@ export function createDriver(SessionCore, options = {}) {
 
   function run(cmd) {
     switch (cmd.type) {
+      // An adapter may throw at once or answer with something the core refuses (a malformed
+      // state): either is the store's failure, and the core hears of it.
       case 'load':
         track(
-          store.load().then(
-            // A stored state the core refuses (malformed) fails the load like the store's own error.
-            (state) => { try { feed({ type: 'loaded', state: state ?? null }); } catch (e) { feed({ type: 'loadFailed', message: why(e) }); } },
-            (e) => feed({ type: 'loadFailed', message: why(e) }),
-          ),
+          Promise.resolve()
+            .then(() => store.load())
+            .then((state) => feed({ type: 'loaded', state: state ?? null }))
+            .catch((e) => feed({ type: 'loadFailed', message: why(e) })),
         );
         break;
       case 'save':
         track(
-          store.compareAndSet(cmd.expected, cmd.state).then(
-            (r) => feed({ type: 'saved', ok: !!r.ok, current: r.ok ? null : (r.current ?? null) }),
-            (e) => feed({ type: 'saveFailed', message: why(e) }),
-          ),
+          Promise.resolve()
+            .then(() => store.compareAndSet(cmd.expected, cmd.state))
+            .then((r) => feed({ type: 'saved', ok: !!r?.ok, current: r?.ok ? null : (r?.current ?? null) }))
+            .catch((e) => feed({ type: 'saveFailed', message: why(e) })),
         );
         break;
       case 'send':
