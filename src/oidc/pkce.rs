@@ -24,6 +24,17 @@ pub trait Random {
     }
 }
 
+/// A source that always fails, for the crate's tests.
+#[cfg(test)]
+pub(crate) struct Dead;
+
+#[cfg(test)]
+impl Random for Dead {
+    fn fill(&mut self, _: &mut [u8]) -> Result<(), NoRandomness> {
+        Err(NoRandomness)
+    }
+}
+
 /// Bytes of randomness in `state`, `nonce` and the PKCE verifier: 256 bits each, twice the
 /// 128-bit floor, and a 43-character verifier (RFC 7636's minimum length).
 pub const RANDOM_BYTES: usize = 32;
@@ -79,12 +90,6 @@ mod tests {
 
     #[test]
     fn a_failing_source_is_an_error_not_a_guessable_string() {
-        struct Dead;
-        impl Random for Dead {
-            fn fill(&mut self, _: &mut [u8]) -> Result<(), NoRandomness> {
-                Err(NoRandomness)
-            }
-        }
         assert_eq!(random_string(&mut Dead).unwrap_err().kind, OidcErrorKind::InvalidOption);
         assert_eq!(Dead.below(9), Err(NoRandomness));
     }

@@ -157,17 +157,16 @@ pub fn parse_response(status: u16, body: &str) -> Result<TokenResponse> {
         opt_string(&m, "access_token")?.ok_or_else(|| invalid_response("the token response has no access_token"))?;
     // The token kind (RFC 8725 3.11): an ID, refresh or offline token handed out as the
     // access token would reach the app's APIs as a Bearer credential. Opaque tokens pass.
-    if let Ok(t) = crate::decode(&access_token) {
-        if matches!(t.kind(), TokenKind::Id | TokenKind::Refresh | TokenKind::Offline) {
-            return Err(invalid_response(format!(
-                "the token response's access_token is {} token, not an access token",
-                match t.kind() {
-                    TokenKind::Id => "an ID",
-                    TokenKind::Refresh => "a refresh",
-                    _ => "an offline",
-                }
-            )));
-        }
+    let other_kind = crate::decode(&access_token).ok().and_then(|t| match t.kind() {
+        TokenKind::Id => Some("an ID"),
+        TokenKind::Refresh => Some("a refresh"),
+        TokenKind::Offline => Some("an offline"),
+        TokenKind::Access | TokenKind::Unknown => None,
+    });
+    if let Some(kind) = other_kind {
+        return Err(invalid_response(format!(
+            "the token response's access_token is {kind} token, not an access token"
+        )));
     }
     match m.get("token_type").and_then(Value::as_str) {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}

@@ -46,12 +46,7 @@ mod tests {
 
     #[test]
     fn without_randomness_the_longest_delay() {
-        struct Dead;
-        impl Random for Dead {
-            fn fill(&mut self, _: &mut [u8]) -> Result<(), NoRandomness> {
-                Err(NoRandomness)
-            }
-        }
+        use crate::oidc::pkce::Dead;
         assert_eq!(delay(1, None, &mut Dead), BASE_MS);
         assert_eq!(delay(30, None, &mut Dead), CAP_MS);
     }

@@ -584,7 +584,7 @@ impl Session {
     fn mutate(&mut self, m: Mutation, then: Then) {
         // A login step behind a store that is failing would wait for its retries: it fails
         // now, and its caller may try again.
-        if self.save_retry_at.is_some() && matches!(m, Mutation::AddPending(_) | Mutation::TakePending(_)) {
+        if self.save_retry_at.is_some() && m.is_login_step() {
             return self.error(Cause::Storage, "the session store is failing to write; try again".into());
         }
         self.queue.push_back((m, then));
@@ -624,7 +624,7 @@ impl Session {
     /// after a backoff, a new refresh token in it kept meanwhile. Told once per failing run.
     fn on_save_failed(&mut self, message: &str) {
         let Some(saving) = self.saving.take() else { return };
-        let login_step = matches!(saving.mutation, Mutation::AddPending(_) | Mutation::TakePending(_));
+        let login_step = saving.mutation.is_login_step();
         if !login_step {
             self.queue.push_front((saving.mutation, saving.then));
             self.save_attempts += 1;

@@ -68,6 +68,12 @@ fn rt_of(s: &State) -> Option<&str> {
 }
 
 impl Mutation {
+    /// A step of a login (remembering it, taking it back at the callback): its caller waits
+    /// on it, so a store failure fails it rather than retrying it later.
+    pub(crate) fn is_login_step(&self) -> bool {
+        matches!(self, Self::AddPending(_) | Self::TakePending(_))
+    }
+
     /// Apply to `s` at local time `now`; `false` means the change no longer makes sense there.
     pub(crate) fn apply(&self, s: &mut State, now: u64) -> bool {
         match self {

@@ -5,7 +5,7 @@
 // (and its Wasm) loads in the worker only; otherwise this tab imports it on first use.
 import { indexedDbStore } from './browser-idb-store.js';
 import { EMPTY_VIEW, workerDriver } from './browser-worker-client.js';
-import { createDriver, memoryStore, SessionError } from './session-driver.js';
+import { createDriver, memoryStore, SESSION_EVENTS, SessionError } from './session-driver.js';
 
 export { SessionError };
 
@@ -139,7 +139,7 @@ export function createSession(options = {}) {
         submitForm,
       });
     }
-    for (const type of ['tokens', 'refreshed', 'loginComplete', 'expiring', 'idleWarning', 'loggedOut', 'error']) {
+    for (const type of SESSION_EVENTS) {
       driver.addEventListener(type, (e) => session.dispatchEvent(new CustomEvent(type, { detail: e.detail })));
     }
     return driver;

@@ -3,7 +3,7 @@
 // one refresh chain by construction. Tabs talk to it over MessagePorts (browser-worker-client.js).
 import { ready, SessionCore } from './browser-lazy.js';
 import { indexedDbStore } from './browser-idb-store.js';
-import { createDriver, memoryStore } from './session-driver.js';
+import { createDriver, memoryStore, SESSION_EVENTS } from './session-driver.js';
 
 // `onconnect` must be set before anything is awaited, or the first tab's connect event is
 // missed: the Wasm loads meanwhile (`ready`), without top-level await.
@@ -39,7 +39,7 @@ function session(SessionCore, name, config, storage, seed) {
     submitForm: (url, fields) => toTab({ submitForm: { url, fields } }),
   });
   const broadcast = (msg) => ports.forEach((p) => p.postMessage(msg));
-  for (const type of ['tokens', 'refreshed', 'loginComplete', 'expiring', 'idleWarning', 'loggedOut', 'error']) {
+  for (const type of SESSION_EVENTS) {
     s.driver.addEventListener(type, (e) => broadcast({ event: { type, detail: e.detail }, ...snapshot(s.driver) }));
   }
   sessions.set(name, s);

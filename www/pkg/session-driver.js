@@ -42,6 +42,9 @@ export function memoryStore(initial = null) {
   };
 }
 
+/** The notices the core sends, each dispatched as a `CustomEvent` of that type (the shims forward them all). */
+export const SESSION_EVENTS = ['tokens', 'refreshed', 'loginComplete', 'expiring', 'idleWarning', 'loggedOut', 'error'];
+
 /**
  * fetch with the Bearer token from `getAccessToken`; on a 401 the token is refreshed once
  * (`force`) and the request retried once, never more.
